@@ -1,0 +1,5 @@
+import sys
+
+from kuaizhao.cli.main import main
+
+sys.exit(main())

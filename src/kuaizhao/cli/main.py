@@ -1,0 +1,89 @@
+"""The `kuaizhao` command: global options, then one sub-command per module in this package.
+
+Each command module defines `add_parser(subparsers)`, which registers the command
+and sets `func` to a `run(args) -> int` callable. Exit codes: 0 success, 1 a
+kuaizhao error, 2 a usage or configuration error, 3 not found, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from kuaizhao.errors import KuaizhaoError
+
+# Order is the order `kuaizhao --help` lists them in.
+COMMAND_MODULES = (
+    "crawl",
+    "serve",
+    "search",
+    "extract",
+    "reindex",
+    "stats",
+    "sources",
+    "config",
+    "demo_site",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kuaizhao",
+        description="快照 kuaizhao: a self-hosted news snapshot archive.",
+        epilog="Example: kuaizhao --home ./archive crawl --once --sources sources.toml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="archive directory holding the database and WARC files "
+        "(env KUAIZHAO_HOME, default ./kuaizhao-data)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file (env KUAIZHAO_CONFIG, default <home>/kuaizhao.toml if present)",
+    )
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"kuaizhao.cli.{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if verbose < 2:
+        for noisy in ("jieba", "trafilatura", "htmldate", "charset_normalizer", "uvicorn.access"):
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose, args.quiet)
+    try:
+        code: int = args.func(args)
+    except KuaizhaoError as exc:
+        print(f"kuaizhao {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"kuaizhao {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The one exception tree of kuaizhao.
+
+    KuaizhaoError                 anything kuaizhao raises on purpose (exit code 1)
+    ├── ConfigError               a bad setting or settings file (exit 2)
+    ├── SourcesError              a bad sources file; carries line numbers (exit 2)
+    ├── UsageError                a bad command-line argument or query (exit 2, HTTP 400)
+    │   └── QueryError            a search query that cannot be run (HTTP 400)
+    ├── NotFound                  no such snapshot, URL or page (exit 3, HTTP 404)
+    ├── FetchError                a fetch could not be made (recorded, never fatal)
+    ├── ArchiveError              a WARC file cannot be written or read
+    │   └── CorruptRecord         one record is damaged; carries file and offset
+    ├── ExtractError              bytes that cannot be turned into an Article
+    └── StoreError                the database refused or is damaged
+        └── MigrationError        the database is newer than this program, or a migration failed
+
+Every message says what was wrong and what to do about it; the CLI prints it without
+a traceback, the web maps it to a status code with `http_status`.
+"""
+
+from __future__ import annotations
+
+
+class KuaizhaoError(Exception):
+    exit_code = 1
+    http_status = 500
+
+
+class ConfigError(KuaizhaoError):
+    exit_code = 2
+
+
+class SourcesError(KuaizhaoError):
+    """A sources file problem; `problems` lists `(line, message)` pairs."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, problems: list[tuple[int, str]]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"{path}:{line}: {msg}" for line, msg in problems)
+        super().__init__(lines)
+
+
+class UsageError(KuaizhaoError):
+    exit_code = 2
+    http_status = 400
+
+
+class QueryError(UsageError):
+    pass
+
+
+class NotFound(KuaizhaoError):
+    exit_code = 3
+    http_status = 404
+
+
+class FetchError(KuaizhaoError):
+    pass
+
+
+class ArchiveError(KuaizhaoError):
+    pass
+
+
+class CorruptRecord(ArchiveError):
+    def __init__(self, filename: str, offset: int, reason: str) -> None:
+        self.filename = filename
+        self.offset = offset
+        self.reason = reason
+        super().__init__(f"{filename} at offset {offset}: {reason}")
+
+
+class ExtractError(KuaizhaoError):
+    pass
+
+
+class StoreError(KuaizhaoError):
+    pass
+
+
+class MigrationError(StoreError):
+    pass
