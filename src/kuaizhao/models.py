@@ -34,6 +34,7 @@ class Candidate:
     title: str | None = None
     published_at: datetime | None = None
     category: str | None = None
+    updated_at: datetime | None = None  # sitemap <lastmod> / feed <updated>: re-fetch hint
 
 
 # ---------------------------------------------------------------- fetch

@@ -19,6 +19,7 @@ CREATE TABLE frontier (
     state          TEXT NOT NULL DEFAULT 'pending',  -- pending | claimed | done | failed
     due_at         TEXT NOT NULL,
     claimed_until  TEXT,
+    claimed_by     TEXT,                     -- host:pid of the worker holding the claim
     attempts       INTEGER NOT NULL DEFAULT 0,
     discovered_at  TEXT NOT NULL,
     last_outcome   TEXT,
@@ -84,8 +85,10 @@ CREATE TABLE snapshots (
     text            TEXT NOT NULL,
     article_json    TEXT NOT NULL,
     payload_digest  TEXT NOT NULL,
+    text_digest     TEXT,                  -- digest of the normalised body, for story grouping
     story_id        INTEGER REFERENCES stories(id)
 );
+CREATE INDEX snapshots_text_digest ON snapshots (text_digest);
 CREATE INDEX snapshots_url ON snapshots (url, captured_at);
 CREATE INDEX snapshots_captured ON snapshots (captured_at);
 CREATE INDEX snapshots_category ON snapshots (category, captured_at);

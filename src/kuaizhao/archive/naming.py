@@ -1,0 +1,61 @@
+"""WARC file names: sortable in write order, unique per writer session.
+
+`{prefix}-{UTC timestamp to the microsecond}-{serial:05d}-{pid}.warc.gz`: the fixed-width
+timestamp sorts files in the order they were started, the serial keeps files one writer
+opened within the same microsecond in order, and the pid keeps two processes apart.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kuaizhao.errors import ArchiveError
+
+#: Every kind of file the reader understands; anything else in the directory is ignored.
+ARCHIVE_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
+
+_OWN_NAME = re.compile(
+    r"^(?P<prefix>.+)-(?P<stamp>\d{20})-(?P<serial>\d{5,})-(?P<pid>\d+)\.warc(?:\.gz)?$"
+)
+_PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._]*$")
+
+
+def check_prefix(prefix: str) -> None:
+    """A prefix must be safe as a file name part and must not confuse `_OWN_NAME`."""
+    if not _PREFIX.match(prefix):
+        raise ArchiveError(
+            f"WARC file prefix {prefix!r} is not allowed: use letters, digits, '.' and '_' "
+            "only (no '-', '/' or spaces), starting with a letter or digit"
+        )
+
+
+def warc_filename(prefix: str, created: datetime, serial: int, pid: int, gzip: bool) -> str:
+    """The name of a new WARC file; `created` must be timezone-aware."""
+    stamp = created.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+    suffix = ".warc.gz" if gzip else ".warc"
+    return f"{prefix}-{stamp}-{serial:05d}-{pid}{suffix}"
+
+
+def is_archive_file(path: Path) -> bool:
+    return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _write_order_key(relative: Path) -> tuple[int, str, int, int, str]:
+    match = _OWN_NAME.match(relative.name)
+    if match and len(relative.parts) == 1:
+        return (0, match["stamp"], int(match["serial"]), int(match["pid"]), relative.name)
+    # Files another tool wrote (imports) follow ours, in name order.
+    return (1, "", 0, 0, relative.as_posix())
+
+
+def list_warc_files(directory: Path) -> list[Path]:
+    """Every WARC/ARC file under `directory`, ours first in write order, then others by name.
+
+    A missing directory holds no files (a fresh archive), which is not an error.
+    """
+    if not directory.is_dir():
+        return []
+    found = [p for p in directory.rglob("*") if is_archive_file(p)]
+    return sorted(found, key=lambda p: _write_order_key(p.relative_to(directory)))

@@ -1,0 +1,31 @@
+"""What every command needs from the global options: settings and the open archive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from kuaizhao.config import Settings, load_settings
+from kuaizhao.store import Store, open_store
+
+
+def settings_from(args: argparse.Namespace, **overrides: Any) -> Settings:
+    return load_settings(home=args.home, config_file=args.config, overrides=overrides)
+
+
+@contextmanager
+def archive(args: argparse.Namespace, **overrides: Any) -> Iterator[tuple[Settings, Store]]:
+    settings = settings_from(args, **overrides)
+    store = open_store(settings)
+    try:
+        yield settings, store
+    finally:
+        store.close()
+
+
+def interactive() -> bool:
+    """Progress bars only on a terminal; plain log lines in scripts and CI."""
+    return sys.stderr.isatty()

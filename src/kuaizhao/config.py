@@ -1,0 +1,251 @@
+"""Settings: one table of every setting, read from a TOML file and the environment.
+
+Precedence, lowest to highest: the default in `SETTINGS`, the settings file
+(`--config FILE`, `KUAIZHAO_CONFIG`, or `<home>/kuaizhao.toml` when it exists), the
+`KUAIZHAO_<NAME>` environment variable, then command-line options. Every value is
+validated at start-up; a bad one stops the program with a message naming the setting
+and what it accepts. `docs/settings.md` is generated from this table and a test keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kuaizhao.errors import ConfigError
+
+ENV_PREFIX = "KUAIZHAO_"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+    secret: bool = False
+    check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _non_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
+def _port(value: Any) -> str | None:
+    return None if 0 < value < 65536 else "must be a port number from 1 to 65535"
+
+
+def _timezone(value: Any) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone name such as Asia/Shanghai or UTC"
+    return None
+
+
+def _database_url(value: Any) -> str | None:
+    if value == "" or value.startswith("sqlite:///"):
+        return None
+    return "must be empty (the embedded SQLite database in the home directory) or sqlite:///PATH"
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of: {', '.join(choices)}"
+
+    return check
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", str, "./kuaizhao-data", "directory holding the database and WARC files"),
+    Setting("database_url", str, "", "database; empty means <home>/kuaizhao.sqlite3",
+            secret=True, check=_database_url),
+    Setting("sources", str, "", "sources file (TOML); empty means <home>/sources.toml"),
+    Setting("host", str, "127.0.0.1", "address `kuaizhao serve` listens on"),
+    Setting("port", int, 8000, "port `kuaizhao serve` listens on", check=_port),
+    Setting("site_name", str, "快照 kuaizhao", "name shown in the page header"),
+    Setting("default_timezone", str, "Asia/Shanghai",
+            "time zone for bare local times on pages of sources that set none", check=_timezone),
+    Setting("user_agent", str,
+            "kuaizhao/0.1 (+https://github.com/kuaizhao/kuaizhao; news snapshot archive)",
+            "User-Agent sent with every request"),
+    Setting("fetch_timeout", float, 30.0, "seconds one request may take in all", check=_positive),
+    Setting("max_body_bytes", int, 10 * 1024 * 1024, "largest response body kept",
+            check=_positive),
+    Setting("max_redirects", int, 5, "redirects followed before giving up", check=_non_negative),
+    Setting("retries", int, 3, "retries on 408/429/5xx and connection errors",
+            check=_non_negative),
+    Setting("min_host_interval", float, 1.0,
+            "seconds between two requests to one host (robots Crawl-delay raises it)",
+            check=_non_negative),
+    Setting("host_concurrency", int, 1, "parallel requests to one host", check=_positive),
+    Setting("total_concurrency", int, 16, "parallel requests in all", check=_positive),
+    Setting("obey_robots", bool, True, "honour robots.txt (RFC 9309)"),
+    Setting("warc_max_bytes", int, 1_000_000_000, "WARC file size that starts a new file",
+            check=_positive),
+    Setting("warc_fsync", bool, True, "fsync each WARC record before the database points to it"),
+    Setting("lease_seconds", float, 300.0,
+            "how long a claimed frontier URL stays claimed before another worker may retry it",
+            check=_positive),
+    Setting("log_format", str, "text", "log line format", check=_one_of("text", "json")),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    values: Mapping[str, Any]
+    origins: Mapping[str, str]  # name -> "default" | file path | env var | "command line"
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def home_path(self) -> Path:
+        return Path(self.values["home"])
+
+    @property
+    def database_path(self) -> Path:
+        url: str = self.values["database_url"]
+        if url.startswith("sqlite:///"):
+            return Path(url.removeprefix("sqlite:///"))
+        return self.home_path / "kuaizhao.sqlite3"
+
+    @property
+    def warc_path(self) -> Path:
+        return self.home_path / "warc"
+
+    @property
+    def sources_path(self) -> Path:
+        return Path(self.values["sources"]) if self.values["sources"] else (
+            self.home_path / "sources.toml")
+
+    def shown(self) -> list[tuple[str, str, str]]:
+        """(name, value, origin) rows with secrets masked, for `kuaizhao config`."""
+        rows = []
+        for s in SETTINGS:
+            value = self.values[s.name]
+            text = "********" if s.secret and value else _format(value)
+            rows.append((s.name, text, self.origins[s.name]))
+        return rows
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _coerce(setting: Setting, raw: Any, origin: str) -> Any:
+    """Turn a TOML or environment value into the setting's type, or say why not."""
+    kind = setting.type
+    where = f"setting '{setting.name}' (from {origin})"
+    if isinstance(raw, str) and kind is not str:
+        text = raw.strip()
+        if kind is bool:
+            if text.lower() in ("1", "true", "yes", "on"):
+                return True
+            if text.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ConfigError(f"{where}: {raw!r} is not a boolean; use true or false")
+        try:
+            return kind(text)
+        except ValueError:
+            raise ConfigError(f"{where}: {raw!r} is not a {kind.__name__}") from None
+    if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    if not isinstance(raw, kind) or (kind is int and isinstance(raw, bool)):
+        raise ConfigError(f"{where}: expected a {kind.__name__}, got {raw!r}")
+    return raw
+
+
+def load_settings(
+    *,
+    home: str | None = None,
+    config_file: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    origins = {s.name: "default" for s in SETTINGS}
+
+    home_value = home or env.get(ENV_PREFIX + "HOME") or SETTINGS[0].default
+    path = config_file or env.get(ENV_PREFIX + "CONFIG")
+    if path is None and (Path(home_value) / "kuaizhao.toml").is_file():
+        path = str(Path(home_value) / "kuaizhao.toml")
+    if path is not None:
+        for name, raw in _read_file(Path(path)).items():
+            values[name] = _coerce(_BY_NAME[name], raw, path)
+            origins[name] = path
+
+    for s in SETTINGS:
+        if s.env in env:
+            values[s.name] = _coerce(s, env[s.env], s.env)
+            origins[s.name] = s.env
+    if home:
+        values["home"], origins["home"] = home, "--home"
+    for name, raw in (overrides or {}).items():
+        if raw is not None:
+            values[name] = _coerce(_BY_NAME[name], raw, "command line")
+            origins[name] = "command line"
+
+    for s in SETTINGS:
+        problem = s.check(values[s.name]) if s.check else None
+        if problem:
+            raise ConfigError(
+                f"setting '{s.name}' = {values[s.name]!r} (from {origins[s.name]}) {problem}"
+            )
+    return Settings(values=values, origins=origins)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"settings file {path} does not exist; create it or drop --config") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - set(_BY_NAME))
+    if unknown:
+        known = ", ".join(s.name for s in SETTINGS)
+        raise ConfigError(f"settings file {path}: unknown setting(s) {', '.join(unknown)}; "
+                          f"known settings are: {known}")
+    return data
+
+
+def settings_markdown() -> str:
+    """The settings table as docs/settings.md shows it (a test keeps the file in step)."""
+    lines = [
+        "# Settings",
+        "",
+        "Every setting can be given in the settings file (`kuaizhao.toml` in the archive home,",
+        "or `--config FILE`), as an environment variable, or (some) as a command-line option;",
+        "later ones win. `kuaizhao config` shows the effective values and where each came from.",
+        "",
+        "| setting | environment variable | type | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = "(empty)" if s.default == "" else _format(s.default)
+        meaning = s.help + (" (secret: masked when shown)" if s.secret else "")
+        lines.append(f"| `{s.name}` | `{s.env}` | {s.type.__name__} | `{default}` | {meaning} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,130 @@
+"""Chinese bylines: 发布时间 / 来源 / 作者 / 责任编辑 / 本文转自 / 原标题, and wire datelines.
+
+`parse_byline(line)` splits one line of labelled fields (several often share a line:
+"发布时间:2024-02-07 21:02:00 来源:人民资讯"); `wire_dateline(paragraph)` reads an
+opening such as "新华社北京2月7日电（记者 张三）". Both are pure string functions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Label → field. Longer labels first so "责任编辑" wins over "编辑", "来源于" over "来源".
+_LABELS: tuple[tuple[str, str], ...] = (
+    ("本文转自", "reposted_from"), ("转载自", "reposted_from"), ("转自", "reposted_from"),
+    ("稿件来源", "source"), ("新闻来源", "source"), ("文章来源", "source"), ("信息来源", "source"),
+    ("来源于", "source"), ("来源", "source"), ("稿源", "source"), ("出处", "source"),
+    ("原标题", "original_title"),
+    ("发布时间", "published"), ("发表时间", "published"), ("发布日期", "published"),
+    ("发稿时间", "published"), ("时间", "published"), ("日期", "published"),
+    ("更新时间", "updated"), ("修改时间", "updated"), ("最后更新", "updated"),
+    ("责任编辑", "editor"), ("责编", "editor"), ("值班编辑", "editor"), ("编辑", "editor"),
+    ("作者", "author"), ("记者", "author"), ("撰文", "author"), ("文", "author"),
+    ("类别", "category"), ("栏目", "category"), ("分类", "category"), ("频道", "category"),
+)
+_FIELD = dict(_LABELS)
+_LABEL_RE = re.compile(
+    r"(?:^|(?<=[\s|｜丨/【\[（(]))(?P<label>"
+    + "|".join(re.escape(label) for label, _ in sorted(_LABELS, key=lambda x: -len(x[0])))
+    + r")\s*[:：]\s*"
+)
+# Labels for which a value needs no colon: "责任编辑 张三" is common, "文 张三" is not safe.
+_BARE_LABEL_RE = re.compile(r"^(?P<label>责任编辑|责编)\s+(?=\S)")
+# Trailing page furniture that shares the byline line.
+_JUNK_TAIL = re.compile(
+    r"\s*(?:[【\[]?\s*(?:字号|字体|分享到?|打印|关闭|收藏|评论|阅读(?:量|数)?|浏览(?:量|次数)?|点击(?:量|数)?"
+    r"|我要纠错|手机看|扫一扫|大\s*中\s*小)\b.*|[【\[]\s*[大中小]\s*[】\]].*)$"
+)
+_WRAPPERS = "()（）[]【】「」<>《》"
+_NAME_SPLIT = re.compile(r"\s*(?:[、,，;；/|]|\s+(?:and|和|与)\s+|\s{2,})\s*")
+_AUTHOR_JUNK = re.compile(r"^(?:本报|本网|本台)?(?:记者|通讯员|特约记者|实习生|作者|文|图|摄影?)[\s:：]*")
+
+WIRE_OUTLETS = (
+    "新华社", "中新社", "中新网", "中国新闻网", "人民网", "央视网", "央视新闻", "中央广播电视总台",
+    "国际在线", "光明网", "中国日报网", "环球网", "澎湃新闻", "新京报", "法制网", "中青网",
+    "中国青年网", "经济日报", "人民日报", "工人日报", "科技日报", "证券时报", "中国经济网",
+)
+_CREDIT = r"\s*(?:[（(](?P<credit>[^()（）]{1,40})[)）])?"
+# A named wire outlet may open with a place and date ("新华社北京2月7日电") or "消息";
+# any other outlet-like word needs the full "…月…日电" or "…讯" form to count.
+_WIRE_RE = re.compile(
+    r"^\s*[【\[]?(?P<outlet>"
+    + "|".join(sorted(WIRE_OUTLETS, key=len, reverse=True))
+    + r")(?:客户端)?[\u4e00-\u9fff]{0,10}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯|消息)[】\]]?"
+    + _CREDIT
+)
+_GENERIC_WIRE_RE = re.compile(
+    r"^\s*[【\[]?(?P<outlet>[\u4e00-\u9fff]{2,8}(?:社|网|报|台))(?:客户端)?"
+    r"(?:[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电|讯)[】\]]?" + _CREDIT
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BylineField:
+    field: str  # reposted_from, source, original_title, published, updated, editor, author, category
+    label: str
+    value: str
+    start: int  # offset of the label in the line
+
+
+def parse_byline(line: str) -> list[BylineField]:
+    """Every labelled field in `line`, values trimmed of furniture and brackets."""
+    matches = list(_LABEL_RE.finditer(line))
+    if not matches:
+        bare = _BARE_LABEL_RE.match(line)
+        if bare is None:
+            return []
+        return _fields_from([(bare.group("label"), bare.start(), bare.end())], line)
+    return _fields_from([(m.group("label"), m.start(), m.end()) for m in matches], line)
+
+
+def _fields_from(spans: list[tuple[str, int, int]], line: str) -> list[BylineField]:
+    out: list[BylineField] = []
+    for i, (label, start, end) in enumerate(spans):
+        stop = spans[i + 1][1] if i + 1 < len(spans) else len(line)
+        value = clean_value(line[end:stop])
+        if value:
+            out.append(BylineField(_FIELD[label], label, value, start))
+    return out
+
+
+def clean_value(raw: str) -> str:
+    value = _JUNK_TAIL.sub("", raw).strip(" \t\u3000|｜丨:：-—·•,，;；")
+    if len(value) >= 2 and value[0] in _WRAPPERS and value[-1] in _WRAPPERS:
+        value = value[1:-1].strip()
+    return value.strip(_WRAPPERS + " ") if value.count("（") != value.count("）") else value
+
+
+def split_names(value: str) -> tuple[str, ...]:
+    """'张三 李四' / '张三、李四' / 'Jane Doe and John Roe' → separate names."""
+    value = _AUTHOR_JUNK.sub("", value.strip())
+    if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})+", value):
+        parts = value.split()  # Chinese names separated by single spaces
+    else:
+        parts = _NAME_SPLIT.split(value)
+    names = []
+    for part in parts:
+        name = _AUTHOR_JUNK.sub("", part).strip(" .。")
+        if name and len(name) <= 40 and not re.search(r"\d{3,}|https?:", name):
+            names.append(name)
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True, slots=True)
+class WireDateline:
+    outlet: str
+    authors: tuple[str, ...]
+    end: int  # where the dateline ends in the paragraph
+
+
+def wire_dateline(paragraph: str) -> WireDateline | None:
+    """'新华社北京2月7日电（记者 张三 李四）…' → outlet 新华社, authors (张三, 李四)."""
+    m = _WIRE_RE.match(paragraph) or _GENERIC_WIRE_RE.match(paragraph)
+    if m is None or not m.group(0).strip():
+        return None
+    credit = m.group("credit") or ""
+    authors: tuple[str, ...] = ()
+    if credit and re.search(r"记者|通讯员|作者", credit):
+        authors = split_names(re.sub(r"^.*?(?:记者|通讯员|作者)", "", credit))
+    return WireDateline(m.group("outlet"), authors, m.end())

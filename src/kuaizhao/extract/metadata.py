@@ -1,0 +1,188 @@
+"""What the page declares about itself: JSON-LD, OpenGraph, meta tags, <link rel>.
+
+These are the strongest signals when present, so they are read first and kept as
+named candidates; `article.py` weighs them against what the visible page says.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+
+_ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting",
+                  "analysisnewsarticle", "opinionnewsarticle", "report", "webpage"}
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """Candidates per field, as (rule, value) pairs in order of trust."""
+
+    title: list[tuple[str, str]] = field(default_factory=list)
+    published: list[tuple[str, str]] = field(default_factory=list)
+    updated: list[tuple[str, str]] = field(default_factory=list)
+    author: list[tuple[str, str]] = field(default_factory=list)
+    section: list[tuple[str, str]] = field(default_factory=list)
+    keywords: list[tuple[str, str]] = field(default_factory=list)
+    description: list[tuple[str, str]] = field(default_factory=list)
+    site_name: list[tuple[str, str]] = field(default_factory=list)
+    source: list[tuple[str, str]] = field(default_factory=list)
+    canonical: list[tuple[str, str]] = field(default_factory=list)
+    language: list[tuple[str, str]] = field(default_factory=list)
+    breadcrumbs: list[str] = field(default_factory=list)
+    is_article: bool = False  # og:type article or an Article JSON-LD object
+
+
+# meta name/property (lower case) → (field, rule); first matching rule wins per field.
+_META: dict[str, tuple[str, str]] = {
+    "og:title": ("title", "og:title"), "twitter:title": ("title", "twitter:title"),
+    "headline": ("title", "meta headline"), "title": ("title", "meta title"),
+    "article:published_time": ("published", "article:published_time"),
+    "og:article:published_time": ("published", "article:published_time"),
+    "pubdate": ("published", "meta pubdate"), "publishdate": ("published", "meta publishdate"),
+    "publish-date": ("published", "meta publish-date"),
+    "publication_date": ("published", "meta publication_date"),
+    "date": ("published", "meta date"), "dc.date": ("published", "meta dc.date"),
+    "dc.date.issued": ("published", "meta dc.date.issued"),
+    "dcterms.created": ("published", "meta dcterms.created"),
+    "sailthru.date": ("published", "meta sailthru.date"),
+    "parsely-pub-date": ("published", "meta parsely-pub-date"),
+    "firstpublishedtime": ("published", "meta firstpublishedtime"),
+    "apub:time": ("published", "meta apub:time"),
+    "weibo: article:create_at": ("published", "meta weibo create_at"),
+    "article:modified_time": ("updated", "article:modified_time"),
+    "og:updated_time": ("updated", "og:updated_time"),
+    "lastmodifiedtime": ("updated", "meta lastmodifiedtime"),
+    "article:author": ("author", "article:author"), "author": ("author", "meta author"),
+    "dc.creator": ("author", "meta dc.creator"), "byl": ("author", "meta byl"),
+    "parsely-author": ("author", "meta parsely-author"),
+    "sailthru.author": ("author", "meta sailthru.author"),
+    "article:section": ("section", "article:section"),
+    "og:article:section": ("section", "article:section"),
+    "category": ("section", "meta category"), "section": ("section", "meta section"),
+    "parsely-section": ("section", "meta parsely-section"),
+    "catalogs": ("section", "meta catalogs"), "column": ("section", "meta column"),
+    "keywords": ("keywords", "meta keywords"), "news_keywords": ("keywords", "meta news_keywords"),
+    "article:tag": ("keywords", "article:tag"),
+    "description": ("description", "meta description"),
+    "og:description": ("description", "og:description"),
+    "og:site_name": ("site_name", "og:site_name"), "application-name": ("site_name", "meta app"),
+    "source": ("source", "meta source"), "mediaid": ("source", "meta mediaid"),
+    "contentsource": ("source", "meta contentsource"),
+    "og:url": ("canonical", "og:url"),
+    "content-language": ("language", "meta content-language"),
+    "og:locale": ("language", "og:locale"), "language": ("language", "meta language"),
+}
+
+
+def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
+    meta = PageMeta()
+    lang = root.get("lang") or root.get("xml:lang")
+    if lang:
+        meta.language.append(("html lang", lang))
+    for el in root.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+            meta.canonical.insert(0, ("link rel=canonical", el.get("href", "").strip()))
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or
+               el.get("http-equiv") or "").strip().lower()
+        value = " ".join((el.get("content") or "").split())
+        if key in _META and value:
+            name, rule = _META[key]
+            getattr(meta, name).append((rule, value))
+            if key == "og:type" and "article" in value.lower():
+                meta.is_article = True
+        elif key == "og:type" and "article" in value.lower():
+            meta.is_article = True
+    for el in root.iter("time"):
+        if (el.get("itemprop") or "").lower() == "datepublished" or el.get("pubdate") is not None:
+            value = el.get("datetime") or el.text_content()
+            if value and value.strip():
+                meta.published.append(("time datePublished", value.strip()))
+    for el in root.xpath('//*[@itemprop="datePublished" or @itemprop="dateModified"]'):
+        value = el.get("content") or el.get("datetime") or el.text_content()
+        target = meta.published if el.get("itemprop") == "datePublished" else meta.updated
+        if value and value.strip():
+            target.append((f"itemprop {el.get('itemprop')}", value.strip()))
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        _read_json_ld(script.text or "", meta)
+    return meta
+
+
+def _read_json_ld(raw: str, meta: PageMeta) -> None:
+    try:
+        data = json.loads(raw.strip().rstrip(";"), strict=False)
+    except (ValueError, RecursionError):
+        return
+    for obj in _objects(data, depth=0):
+        types = obj.get("@type")
+        names = {t.lower() for t in (types if isinstance(types, list) else [types])
+                 if isinstance(t, str)}
+        if "breadcrumblist" in names:
+            meta.breadcrumbs = _breadcrumb_names(obj) or meta.breadcrumbs
+            continue
+        if not names & _ARTICLE_TYPES:
+            continue
+        rule = "json-ld " + sorted(names & _ARTICLE_TYPES)[0]
+        if names - {"webpage"}:
+            meta.is_article = True
+        # JSON-LD is the page's own structured claim: put it ahead of meta tags.
+        for key, target in (("headline", meta.title), ("datePublished", meta.published),
+                            ("dateModified", meta.updated), ("articleSection", meta.section),
+                            ("keywords", meta.keywords)):
+            value = obj.get(key)
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value if isinstance(v, str | int))
+            if isinstance(value, str) and value.strip():
+                target.insert(0, (rule, " ".join(value.split())))
+        for name in _person_names(obj.get("author")):
+            meta.author.insert(0, (rule, name))
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            meta.site_name.append((rule + " publisher", publisher["name"].strip()))
+
+
+def _objects(data: Any, depth: int) -> list[dict[str, Any]]:
+    """Every dict in a JSON-LD document, @graph included, without unbounded recursion."""
+    if depth > 6:
+        return []
+    if isinstance(data, list):
+        return [o for item in data for o in _objects(item, depth + 1)]
+    if not isinstance(data, dict):
+        return []
+    found = [data]
+    for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+        if key in data and isinstance(data[key], list | dict):
+            found.extend(_objects(data[key], depth + 1))
+    return found
+
+
+def _person_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items[:20]:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str) and item.strip() and len(item) < 100:
+            names.append(" ".join(item.split()))
+    return names
+
+
+def _breadcrumb_names(obj: dict[str, Any]) -> list[str]:
+    items = obj.get("itemListElement")
+    if not isinstance(items, list):
+        return []
+    ranked = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        name = item.get("name")
+        inner = item.get("item")
+        if not name and isinstance(inner, dict):
+            name = inner.get("name")
+        if isinstance(name, str) and name.strip():
+            position = item.get("position")
+            ranked.append((position if isinstance(position, int) else len(ranked), name.strip()))
+    return [name for _, name in sorted(ranked)]

@@ -1,0 +1,271 @@
+"""The crawl loop: claim due URLs, fetch them politely, archive, discover, ingest.
+
+Every fetch ends in one database transaction that records the capture rows, the
+snapshot, the URLs it discovered, the fetch outcome and the frontier update, written
+after the WARC records are on disk. A crawl killed at any point therefore resumes
+from the frontier: claims of a dead worker on this host are released at start-up,
+claims of workers elsewhere expire after `lease_seconds`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kuaizhao.archive import RevisitOf, WarcOptions, WarcWriter, payload_digest
+from kuaizhao.config import Settings
+from kuaizhao.dedupe import decide_capture
+from kuaizhao.discover import DiscoveryResult, category_for, parse_feed, parse_listing, parse_sitemap
+from kuaizhao.fetch import Fetcher, FetchOptions, Validators
+from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, LinkKind
+from kuaizhao.pipeline.ingest import extract_capture, new_capture, save
+from kuaizhao.sources import SourceConfig
+from kuaizhao.store.base import CaptureRef, FrontierEntry, FrontierItem, Store
+
+log = logging.getLogger(__name__)
+
+# New articles first, then discovery pages; a source's listing never starves its articles.
+PRIORITY = {LinkKind.ARTICLE: 10, LinkKind.FEED: 5, LinkKind.SITEMAP: 5, LinkKind.LISTING: 4}
+# Outcomes worth another try later; after MAX_ATTEMPTS the URL is marked failed.
+TRANSIENT = {FetchOutcome.TIMEOUT, FetchOutcome.CONNECTION_ERROR, FetchOutcome.HTTP_ERROR,
+             FetchOutcome.TRUNCATED, FetchOutcome.TLS_ERROR}
+MAX_ATTEMPTS = 4
+RETRY_AFTER = timedelta(minutes=10)
+
+
+@dataclass
+class CrawlReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    snapshots: int = 0
+    revisits: int = 0
+    discovered: int = 0
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
+        return (f"{sum(self.outcomes.values())} fetches ({parts}); {self.snapshots} new snapshots, "
+                f"{self.revisits} unchanged, {self.discovered} new URLs discovered")
+
+
+def fetch_options(settings: Settings) -> FetchOptions:
+    return FetchOptions(
+        user_agent=settings.user_agent, timeout=settings.fetch_timeout,
+        max_body_bytes=settings.max_body_bytes, max_redirects=settings.max_redirects,
+        retries=settings.retries, min_host_interval=settings.min_host_interval,
+        host_concurrency=settings.host_concurrency, total_concurrency=settings.total_concurrency,
+        obey_robots=settings.obey_robots,
+    )
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def release_dead_claims(store: Store) -> int:
+    """Release claims held by crawl processes on this host that no longer run."""
+    host = socket.gethostname()
+    released = 0
+    for claimant in store.claimants():
+        name, _, pid = claimant.rpartition(":")
+        if name == host and pid.isdigit() and not _alive(int(pid)):
+            released += store.release_claims(claimant)
+    return released
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a claim under our own pid is left from an earlier process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Crawler:
+    def __init__(self, store: Store, settings: Settings, sources: list[SourceConfig],
+                 progress: Callable[[CrawlReport], None] | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.progress = progress
+        self.report = CrawlReport()
+        self.sources: dict[int, SourceConfig] = {}
+        for source in sources:
+            self.sources[store.upsert_source(source.name, source.homepage, source.to_json())] = (
+                source)
+        self._stopping = asyncio.Event()
+        self._worker = worker_id()
+        self._listing_pages: dict[str, tuple[str, int]] = {}  # page url -> (listing root, n)
+        self._roots = {u for s in sources
+                       for u in (*s.feeds, *s.sitemaps, *(lst.url for lst in s.listings))}
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _schedule_sources(self, now: datetime) -> None:
+        entries = []
+        for source_id, source in self.sources.items():
+            for kind, urls in ((LinkKind.FEED, source.feeds), (LinkKind.SITEMAP, source.sitemaps),
+                               (LinkKind.LISTING, tuple(lst.url for lst in source.listings))):
+                entries += [FrontierEntry(url=u, source_id=source_id, kind=kind, due_at=now,
+                                          priority=PRIORITY[kind]) for u in urls]
+            for listing in source.listings:
+                self._listing_pages[listing.url] = (listing.url, 1)
+        with self.store.transaction():
+            self.store.enqueue(entries)
+            for entry in entries:
+                self.store.reschedule(entry.url, now)
+
+    async def run(self, *, once: bool) -> CrawlReport:
+        released = release_dead_claims(self.store)
+        if released:
+            log.info("released %d URLs claimed by a crawl that is no longer running", released)
+        self._schedule_sources(datetime.now(UTC))
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGTERM, self.stop)
+        warc = WarcOptions(directory=self.settings.warc_path,
+                           max_file_bytes=self.settings.warc_max_bytes,
+                           fsync=self.settings.warc_fsync)
+        limit = max(2, self.settings.total_concurrency * 2)
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            async with Fetcher(fetch_options(self.settings)) as fetcher:
+                with WarcWriter(warc) as writer:
+                    while not self._stopping.is_set():
+                        free = limit - len(tasks)
+                        items = self.store.claim_due(
+                            datetime.now(UTC), free, self.settings.lease_seconds, self._worker
+                        ) if free > 0 else []
+                        for item in items:
+                            tasks.add(asyncio.create_task(self._process(fetcher, writer, item)))
+                        if not tasks:
+                            if once:
+                                break
+                            await self._idle()
+                            continue
+                        done, tasks = await asyncio.wait(
+                            tasks, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+                        for task in done:
+                            task.result()
+                    if tasks:  # finish what is in flight before closing the WARC file
+                        await asyncio.gather(*tasks)
+        finally:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signal.SIGTERM)
+        return self.report
+
+    async def _idle(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=1.0)
+
+    async def _process(self, fetcher: Fetcher, writer: WarcWriter, item: FrontierItem) -> None:
+        source = self.sources.get(item.source_id) if item.source_id is not None else None
+        previous = self.store.last_capture(item.url)
+        validators = (Validators(etag=previous.etag, last_modified=previous.last_modified)
+                      if previous and item.kind is not LinkKind.ARTICLE else None)
+        result = await fetcher.fetch(item.url, validators)
+        archived = self._archive(writer, result)
+        now = result.fetched_at or datetime.now(UTC)
+        final = result.final
+        discovered: list[FrontierEntry] = []
+        article = None
+        if final is not None and archived and final.status == 200:
+            capture = new_capture(archived[-1], final.response_headers, item.source_id)
+            if item.kind is LinkKind.ARTICLE:
+                article = extract_capture(capture, final.body, source, self.settings)
+            elif not capture.is_revisit:
+                discovered = self._discover(item, final.body, final.url, source, now)
+        next_due = self._next_due(item, result.outcome, now, source)
+        with self.store.transaction():
+            for i, (exchange, rec) in enumerate(zip(result.exchanges, archived, strict=True)):
+                capture = new_capture(rec, exchange.response_headers, item.source_id)
+                ingested = save(self.store, capture,
+                                article if i == len(archived) - 1 else None)
+                if ingested.snapshot_id is not None:
+                    self.report.snapshots += 1
+                if rec.is_revisit:
+                    self.report.revisits += 1
+            self.report.discovered += self.store.enqueue(discovered)
+            self.store.record_fetch(item.url, item.source_id, item.kind, result.outcome.value,
+                                    final.status if final else None, result.error, now)
+            self.store.finish(item.url, result.outcome.value, next_due)
+        self.report.outcomes[result.outcome.value] += 1
+        log.log(logging.DEBUG if result.outcome is FetchOutcome.OK else logging.INFO,
+                "%s %s %s%s", item.kind.value, result.outcome.value, item.url,
+                f" ({result.error})" if result.error else "")
+        if self.progress:
+            self.progress(self.report)
+
+    def _archive(self, writer: WarcWriter, result: FetchResult) -> list[ArchivedExchange]:
+        """Write every exchange; the final one is a revisit when its payload is unchanged."""
+        out = []
+        for i, exchange in enumerate(result.exchanges):
+            revisit_of = None
+            if i == len(result.exchanges) - 1 and exchange.status in (200, 304):
+                previous = self.store.last_capture(exchange.url)
+                digest = payload_digest(exchange.raw_body)
+                decision = decide_capture(digest, exchange.status,
+                                          previous.payload_digest if previous else None)
+                if decision.revisit and previous is not None:
+                    # A revisit names the response record that holds the payload.
+                    original = (self.store.capture_with_digest(previous.payload_digest)
+                                or previous)
+                    revisit_of = _revisit_of(original)
+            out.append(writer.write_exchange(exchange, revisit_of))
+        return out
+
+    def _discover(self, item: FrontierItem, body: bytes, url: str,
+                  source: SourceConfig | None, now: datetime) -> list[FrontierEntry]:
+        zone = ZoneInfo(source.zone) if source else UTC
+        result: DiscoveryResult
+        if item.kind is LinkKind.FEED:
+            result = parse_feed(body, url, local_tz=zone)
+        elif item.kind is LinkKind.SITEMAP:
+            result = parse_sitemap(body, url, local_tz=zone)
+        else:
+            root, page = self._listing_pages.get(item.url, (item.url, 1))
+            listing = next((lst for lst in (source.listings if source else ())
+                            if lst.url == root), None)
+            if listing is None:
+                return []
+            result = parse_listing(body, url, listing.link_pattern,
+                                   next_page=page < listing.max_pages)
+            for child in result.children:
+                self._listing_pages[child.url] = (root, page + 1)
+        for problem in result.problems:
+            log.warning("%s: %s", url, problem)
+        rules = [(r.pattern, r.category) for r in source.category_rules] if source else []
+        entries = [FrontierEntry(
+            url=c.url, source_id=item.source_id, kind=LinkKind.ARTICLE, due_at=now,
+            priority=PRIORITY[LinkKind.ARTICLE],
+            category_hint=c.category or category_for(c.url, rules, None), title_hint=c.title,
+        ) for c in result.candidates]
+        entries += [FrontierEntry(url=c.url, source_id=item.source_id, kind=item.kind,
+                                  due_at=now, priority=PRIORITY[item.kind])
+                    for c in result.children]
+        return entries
+
+    def _next_due(self, item: FrontierItem, outcome: FetchOutcome, now: datetime,
+                  source: SourceConfig | None) -> datetime | None:
+        """When to fetch this URL again (None: never — it is captured or gone)."""
+        if item.kind is not LinkKind.ARTICLE and item.url in self._roots:
+            return now + timedelta(seconds=source.interval if source else 900)
+        if outcome in TRANSIENT and item.attempts < MAX_ATTEMPTS:
+            return now + RETRY_AFTER * item.attempts
+        return None
+
+
+def _revisit_of(previous: CaptureRef) -> RevisitOf:
+    return RevisitOf(record_id=previous.record_id, url=previous.url,
+                     date=previous.captured_at, payload_digest=previous.payload_digest)

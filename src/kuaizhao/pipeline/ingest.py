@@ -1,0 +1,91 @@
+"""From an archived exchange to stored rows: extract, dedupe, store, index.
+
+Extraction runs before the database transaction (it is the slow part); the rows for
+one capture are then written in one transaction by `save`, after its WARC records are
+on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from kuaizhao.config import Settings
+from kuaizhao.dedupe import decide_story, text_fingerprint
+from kuaizhao.extract import ExtractOptions, extract_article
+from kuaizhao.models import ArchivedExchange, Article, Headers
+from kuaizhao.sources import SourceConfig
+from kuaizhao.store.base import NewCapture, Store
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    capture_id: int
+    snapshot_id: int | None
+
+
+def header(headers: Headers, name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in headers:
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    if content_type:
+        kind = content_type.split(";")[0].strip().lower()
+        return kind in ("text/html", "application/xhtml+xml")
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def new_capture(archived: ArchivedExchange, headers: Headers, source_id: int | None) -> NewCapture:
+    return NewCapture(
+        url=archived.url, source_id=source_id, captured_at=archived.fetched_at,
+        status=archived.status, content_type=header(headers, "content-type"),
+        response=archived.response, request=archived.request, record_id=archived.record_id,
+        payload_digest=archived.payload_digest, is_revisit=archived.is_revisit,
+        etag=header(headers, "etag"), last_modified=header(headers, "last-modified"),
+    )
+
+
+def extract_options(source: SourceConfig | None, settings: Settings,
+                    captured_at: datetime, content_type: str | None) -> ExtractOptions:
+    return ExtractOptions(
+        default_timezone=source.zone if source else settings.default_timezone,
+        now=captured_at,
+        category_rules=tuple((r.pattern, r.category) for r in source.category_rules)
+        if source else (),
+        source_name=source.name if source else None,
+        content_type=content_type,
+    )
+
+
+def extract_capture(capture: NewCapture, body: bytes, source: SourceConfig | None,
+                    settings: Settings) -> Article | None:
+    """The article on a captured page, or None when there is none to keep."""
+    if capture.is_revisit or capture.status != 200 or not is_html(capture.content_type, body):
+        return None
+    options = extract_options(source, settings, capture.captured_at, capture.content_type)
+    article = extract_article(body, capture.url, options)
+    if article.not_article_reason or not article.text:
+        return None
+    if article.category is None and source is not None and source.category:
+        article = replace(article, category=source.category)
+    return article
+
+
+def save(store: Store, capture: NewCapture, article: Article | None) -> Ingested:
+    """Write one capture (and its snapshot) — call inside `store.transaction()`."""
+    capture_id = store.add_capture(capture)
+    if article is None:
+        return Ingested(capture_id, None)
+    fingerprint = text_fingerprint(article.text)
+    story = decide_story(
+        fingerprint,
+        store.story_of_url(capture.url),
+        store.story_of_text(fingerprint) if fingerprint else None,
+    )
+    snapshot_id = store.add_snapshot(capture_id, capture, article, story.story_id, fingerprint)
+    return Ingested(capture_id, snapshot_id)

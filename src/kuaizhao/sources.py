@@ -1,0 +1,228 @@
+"""The sources file: which outlets to watch and how.
+
+A TOML file with one `[[source]]` table per outlet (see docs/sources.md). Loading
+validates every source and reports every problem at once, each with the line it is
+on, so `kuaizhao sources check FILE` can be used like a compiler.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kuaizhao.errors import SourcesError
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    url: str
+    link_pattern: str
+    max_pages: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRule:
+    pattern: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    name: str
+    homepage: str | None = None
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[Listing, ...] = ()
+    category: str | None = None
+    category_rules: tuple[CategoryRule, ...] = ()
+    language: str | None = None
+    timezone: str | None = None
+    interval: int = 900
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @property
+    def zone(self) -> str:
+        """The source's time zone; Chinese sources default to Asia/Shanghai."""
+        if self.timezone:
+            return self.timezone
+        host = urlsplit(self.homepage or "").hostname or ""
+        if host.endswith(".cn") or (self.language or "").startswith("zh"):
+            return "Asia/Shanghai"
+        return "UTC"
+
+
+_KEYS = {"name", "homepage", "feeds", "sitemaps", "listings", "category", "category_rules",
+         "language", "timezone", "interval"}
+_LINE_OF_ERROR = re.compile(r"line (\d+)")
+
+
+class _Locator:
+    """Finds the line a key of the n-th `[[source]]` table is on, for error messages."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.starts = [i + 1 for i, line in enumerate(self.lines)
+                       if line.strip().startswith("[[source]]")]
+
+    def line(self, index: int, key: str | None = None) -> int:
+        if index >= len(self.starts):
+            return 1
+        start = self.starts[index]
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines) + 1
+        if key is not None:
+            pattern = re.compile(rf"^\s*(\[\[source\.)?{re.escape(key)}\b")
+            for number in range(start, end):
+                if pattern.match(self.lines[number - 1]):
+                    return number
+        return start
+
+
+def _http_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a string URL"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{value!r} is not an http(s) URL"
+    return None
+
+
+def _regex(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a string (a regular expression)"
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"{value!r} is not a valid regular expression: {exc}"
+    return None
+
+
+def _url_list(raw: dict[str, Any], key: str, problem: Any) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        problem(key, "must be a list of URLs, e.g. [\"https://example.com/rss.xml\"]")
+        return ()
+    good = []
+    for item in value:
+        why = _http_url(item)
+        if why:
+            problem(key, why)
+        else:
+            good.append(item)
+    return tuple(good)
+
+
+def _tables(raw: dict[str, Any], key: str, problem: Any) -> list[dict[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problem(key, f"must be [[source.{key}]] tables")
+        return []
+    return value
+
+
+def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
+    for key in sorted(set(raw) - _KEYS):
+        problem(key, f"unknown key '{key}'; known keys are: {', '.join(sorted(_KEYS))}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problem("name", "every source needs a non-empty name = \"...\"")
+        return None
+    homepage = raw.get("homepage")
+    if homepage is not None and (why := _http_url(homepage)):
+        problem("homepage", why)
+    feeds = _url_list(raw, "feeds", problem)
+    sitemaps = _url_list(raw, "sitemaps", problem)
+    listings = []
+    for table in _tables(raw, "listings", problem):
+        url, pattern, pages = table.get("url"), table.get("link_pattern"), table.get("max_pages", 3)
+        if why := _http_url(url):
+            problem("listings", f"listing url: {why}")
+        elif why := _regex(pattern):
+            problem("listings", f"listing link_pattern: {why}")
+        elif not isinstance(pages, int) or isinstance(pages, bool) or pages < 1:
+            problem("listings", "listing max_pages must be a whole number of at least 1")
+        else:
+            listings.append(Listing(url=url, link_pattern=pattern, max_pages=pages))
+    rules = []
+    for table in _tables(raw, "category_rules", problem):
+        pattern, category = table.get("pattern"), table.get("category")
+        if why := _regex(pattern):
+            problem("category_rules", f"category rule pattern: {why}")
+        elif not isinstance(category, str) or not category:
+            problem("category_rules", "category rule needs category = \"...\"")
+        else:
+            rules.append(CategoryRule(pattern=pattern, category=category))
+    if not (feeds or sitemaps or listings):
+        problem("name", f"source {name!r} has no feeds, sitemaps or listings to discover from")
+    zone = raw.get("timezone")
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            problem("timezone", f"{zone!r} is not an IANA time zone such as Asia/Shanghai")
+            zone = None
+    interval = raw.get("interval", 900)
+    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 10:
+        problem("interval", "interval must be a whole number of seconds, at least 10")
+        interval = 900
+    for key in ("category", "language"):
+        if key in raw and not isinstance(raw[key], str):
+            problem(key, f"{key} must be a string")
+    return SourceConfig(
+        name=name.strip(), homepage=homepage, feeds=feeds, sitemaps=sitemaps,
+        listings=tuple(listings), category=raw.get("category"), category_rules=tuple(rules),
+        language=raw.get("language"), timezone=zone, interval=interval,
+    )
+
+
+def parse_sources(text: str, path: str = "<sources>") -> list[SourceConfig]:
+    """Parse and validate a sources file's text; raise `SourcesError` listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _LINE_OF_ERROR.search(str(exc))
+        raise SourcesError(path, [(int(m.group(1)) if m else 1, f"not valid TOML: {exc}")]) from None
+    locate = _Locator(text)
+    problems: list[tuple[int, str]] = []
+    for key in sorted(set(data) - {"source"}):
+        problems.append((1, f"unknown top-level key '{key}'; sources are [[source]] tables"))
+    raw_sources = data.get("source", [])
+    if not isinstance(raw_sources, list) or not raw_sources:
+        problems.append((1, "no [[source]] tables; see docs/sources.md for the format"))
+        raise SourcesError(path, problems)
+    sources: list[SourceConfig] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_sources):
+        def problem(key: str | None, message: str, index: int = index) -> None:
+            problems.append((locate.line(index, key), message))
+
+        source = _parse_source(raw, problem)
+        if source is None:
+            continue
+        if source.name in seen:
+            problem("name", f"duplicate source name {source.name!r} "
+                            f"(first defined on line {seen[source.name]})")
+            continue
+        seen[source.name] = locate.line(index, "name")
+        sources.append(source)
+    if problems:
+        raise SourcesError(path, sorted(problems))
+    return sources
+
+
+def load_sources(path: Path) -> list[SourceConfig]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourcesError(str(path), [(0, "file does not exist; write one (docs/sources.md) "
+                                            "or run `kuaizhao demo-site --write-sources`")]) from None
+    except UnicodeDecodeError as exc:
+        raise SourcesError(str(path), [(1, f"not UTF-8 text: {exc}")]) from None
+    return parse_sources(text, str(path))

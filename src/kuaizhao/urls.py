@@ -1,0 +1,160 @@
+"""URL normalisation and address checks, shared by discovery, fetching and the web.
+
+Normalising makes one page one key: the frontier, the archive and URL lookup all
+compare normalised URLs. Only changes that cannot alter what a server returns are made
+(RFC 3986 §6.2.2 plus dropping the fragment and default ports); the query keeps its
+order because many news CMSs route on it. Pure: no DNS here — `fetch` does lookups.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import idna
+
+from kuaizhao.errors import UsageError
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# Characters left as they are in paths and queries: unreserved, sub-delims and the
+# gen-delims that may appear there. Decoding any of the reserved ones could change
+# meaning (`%2F` is not `/`), so escapes of reserved characters stay escaped.
+_KEEP_RAW = _UNRESERVED | frozenset("!$&'()*+,;=:@/?")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_HEX = frozenset("0123456789ABCDEFabcdef")
+_STRIP_INSIDE = str.maketrans("", "", "\t\n\r")
+
+
+def _normalise_escapes(part: str) -> str:
+    """Decode escaped unreserved characters, uppercase the remaining escapes and
+    percent-encode (as UTF-8) everything that may not appear raw, including a `%`
+    that starts no valid escape — so running this twice changes nothing."""
+    out: list[str] = []
+    i, n = 0, len(part)
+    while i < n:
+        ch = part[i]
+        if ch == "%" and i + 2 < n and part[i + 1] in _HEX and part[i + 2] in _HEX:
+            decoded = chr(int(part[i + 1 : i + 3], 16))
+            out.append(decoded if decoded in _UNRESERVED else "%" + part[i + 1 : i + 3].upper())
+            i += 3
+            continue
+        if ch in _KEEP_RAW:
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+        i += 1
+    return "".join(out)
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4, for absolute URLs that arrive with `.` or `..` segments."""
+    if "." not in path:
+        return path
+    segments = path.split("/")
+    out: list[str] = []
+    for seg in segments[1:]:
+        if seg == ".":
+            continue
+        if seg == "..":
+            if out:
+                out.pop()
+            continue
+        out.append(seg)
+    if segments[-1] in (".", ".."):
+        out.append("")
+    return "/" + "/".join(out)
+
+
+def _normalise_host(host: str, url: str) -> str:
+    if host.startswith("[") or host.isascii():
+        return host.lower()
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise UsageError(f"{url!r} has a host name that is not valid IDNA ({exc}); "
+                         "check the address for typos") from exc
+
+
+def normalize_url(url: str, base: str | None = None) -> str:
+    """The canonical form of an http(s) URL, resolved against `base` when relative.
+
+    Raises UsageError for anything that is not an absolute http or https URL after
+    resolution (mailto:, javascript:, a host-less path), with the offending value.
+    """
+    raw = url.strip().translate(_STRIP_INSIDE)
+    if base is not None:
+        raw = urljoin(base.strip(), raw)
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"{url!r} is not a valid URL ({exc}); "
+                         "give an absolute http:// or https:// URL") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise UsageError(f"{url!r} is not an http or https URL; "
+                         "only http:// and https:// pages can be captured")
+    hostname = parts.hostname or ""
+    if not hostname:
+        raise UsageError(f"{url!r} has no host name; give an absolute URL like "
+                         "https://example.com/path")
+    if ":" in hostname:  # IPv6 literal: urlsplit strips the brackets
+        hostname = f"[{hostname}]"
+    host = _normalise_host(hostname, url)
+    netloc = host
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        netloc = f"{host}:{port}"
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rsplit("@", 1)[0]
+        netloc = f"{_normalise_escapes(userinfo)}@{netloc}"
+    path = _remove_dot_segments(_normalise_escapes(parts.path or "/"))
+    query = _normalise_escapes(parts.query)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def host_key(url: str) -> str:
+    """`scheme://host:port` with the port always spelled out: the unit of politeness
+    (robots.txt, rate limits) — RFC 9309 scopes robots.txt to exactly this triple."""
+    parts = urlsplit(normalize_url(url))
+    scheme = parts.scheme
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{parts.port or DEFAULT_PORTS[scheme]}"
+
+
+def url_host(url: str) -> str:
+    """The normalised host of `url`, without brackets around IPv6 literals."""
+    return urlsplit(normalize_url(url)).hostname or ""
+
+
+def ip_is_private(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for any address that is not globally routable: loopback, RFC 1918,
+    link-local (cloud metadata lives at 169.254.169.254), CGNAT, unique-local,
+    multicast, reserved — and IPv6 forms that embed such an IPv4 address."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is not None:
+            return ip_is_private(embedded)
+        if ip.teredo is not None:
+            return ip_is_private(ip.teredo[1])
+    return not ip.is_global or ip.is_multicast
+
+
+def is_private_address(host_or_ip: str) -> bool:
+    """Whether a host is known, without DNS, to be private: an IP literal that is not
+    globally routable, or `localhost` and its subdomains (RFC 6761). Other names
+    return False here; `fetch` checks what they resolve to at connect time."""
+    host = host_or_ip.strip().lower().rstrip(".")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    host = host.split("%", 1)[0]  # IPv6 zone id
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ip_is_private(ipaddress.ip_address(host))
+    except ValueError:
+        return False

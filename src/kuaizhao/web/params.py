@@ -1,0 +1,140 @@
+"""Turning path and query parameters into values, or into a clear 400/404.
+
+Handlers take every parameter as text and parse it here, so a malformed id, page or
+date gets a message saying what to send instead of a validation dump or a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kuaizhao.errors import NotFound, UsageError
+from kuaizhao.web.highlight import http_url
+
+MAX_ID = 2**63 - 1  # the largest integer key either database backend can hold
+MAX_PAGE = 10_000
+MAX_LIMIT = 100
+MAX_QUERY_CHARS = 500
+MAX_URL_CHARS = 4096
+SORTS = ("relevance", "newest")
+
+
+def snapshot_id(text: str) -> int:
+    """A path id: digits only and within range, else 404 (no such snapshot can exist)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
+        raise NotFound(f"no snapshot with id {text[:40]!r}; snapshot ids are whole numbers "
+                       "such as /snapshots/1")
+    return int(text)
+
+
+def _count(name: str, text: str | None, default: int, low: int, high: int) -> int:
+    if text is None or text == "":
+        return default
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.isdigit()) or len(stripped) > 9:
+        raise UsageError(f"parameter {name}={text[:40]!r} is not a whole number; "
+                         f"use a number from {low} to {high}")
+    value = int(stripped)
+    if not low <= value <= high:
+        raise UsageError(f"parameter {name}={value} is out of range; "
+                         f"use a number from {low} to {high}")
+    return value
+
+
+def page(text: str | None) -> int:
+    return _count("page", text, 1, 1, MAX_PAGE)
+
+
+def limit(text: str | None, default: int = 20) -> int:
+    return _count("limit", text, default, 1, MAX_LIMIT)
+
+
+def offset(text: str | None) -> int:
+    return _count("offset", text, 0, 0, MAX_PAGE * MAX_LIMIT)
+
+
+def day(name: str, text: str | None) -> str | None:
+    """An ISO date or date-time, passed on as given once it is known to parse."""
+    if text is None or not text.strip():
+        return None
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"parameter {name}={text[:40]!r} is not a date; "
+                         "use YYYY-MM-DD, e.g. 2024-02-07") from None
+    return value
+
+
+def sort(text: str | None) -> str:
+    if text is None or text == "":
+        return "relevance"
+    if text not in SORTS:
+        raise UsageError(f"parameter sort={text[:40]!r} is not supported; "
+                         f"use one of: {', '.join(SORTS)}")
+    return text
+
+
+def query(text: str | None) -> str:
+    """Search text, stripped; control characters and overlong queries are refused."""
+    value = (text or "").strip()
+    if len(value) > MAX_QUERY_CHARS:
+        raise UsageError(f"the query is {len(value)} characters long; "
+                         f"use at most {MAX_QUERY_CHARS}")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        raise UsageError("the query contains control characters; use plain words")
+    return value
+
+
+def name(kind: str, text: str | None) -> str | None:
+    """A category or source filter value (free text, bounded)."""
+    if text is None or not text.strip():
+        return None
+    value = text.strip()
+    if len(value) > 200 or any(ord(ch) < 0x20 for ch in value):
+        raise UsageError(f"parameter {kind} is not a usable name; "
+                         "use a name as listed on the site")
+    return value
+
+
+def lookup_url(text: str | None) -> str | None:
+    """The URL to look up; None when absent, UsageError when it is not an http(s) URL."""
+    if text is None or not text.strip():
+        return None
+    value = text.strip()
+    if len(value) > MAX_URL_CHARS:
+        raise UsageError(f"the URL is {len(value)} characters long; "
+                         f"use at most {MAX_URL_CHARS}")
+    if http_url(value) is None:
+        raise UsageError(f"{value[:80]!r} is not an http or https URL; "
+                         "enter an address such as https://example.com/news/1.html")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Pages:
+    """Page arithmetic for listings and search results."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total

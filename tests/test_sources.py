@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kuaizhao.errors import SourcesError
+from kuaizhao.sources import load_sources, parse_sources
+
+GOOD = """
+[[source]]
+name = "人民资讯"
+homepage = "http://127.0.0.1:8101/"
+language = "zh"
+category = "国内"
+interval = 600
+feeds = ["http://127.0.0.1:8101/rss.xml"]
+sitemaps = ["http://127.0.0.1:8101/sitemap.xml"]
+[[source.listings]]
+url = "http://127.0.0.1:8101/guonei/"
+link_pattern = "/\\\\d{4}/.+\\\\.html$"
+max_pages = 2
+[[source.category_rules]]
+pattern = "/keji/"
+category = "科技"
+
+[[source]]
+name = "Example News"
+homepage = "https://example.com/"
+feeds = ["https://example.com/atom.xml"]
+"""
+
+
+def test_good_file_parses() -> None:
+    a, b = parse_sources(GOOD)
+    assert a.name == "人民资讯" and a.interval == 600 and a.zone == "Asia/Shanghai"
+    assert a.listings[0].max_pages == 2 and a.category_rules[0].category == "科技"
+    assert b.zone == "UTC" and b.feeds == ("https://example.com/atom.xml",)
+
+
+def test_problems_are_reported_with_their_lines() -> None:
+    text = GOOD.replace('interval = 600', 'interval = "often"').replace(
+        'feeds = ["https://example.com/atom.xml"]', 'feeds = ["ftp://example.com/x"]\ncolour = 1')
+    with pytest.raises(SourcesError) as err:
+        parse_sources(text, "s.toml")
+    lines = text.splitlines()
+    by_message = {msg: line for line, msg in err.value.problems}
+    for msg, line in by_message.items():
+        if msg.startswith("interval"):
+            assert "interval" in lines[line - 1]
+        if "ftp" in msg:
+            assert "feeds" in lines[line - 1]
+        if msg.startswith("unknown key 'colour'"):
+            assert "colour" in lines[line - 1]
+    assert len(err.value.problems) >= 3
+    assert str(err.value).startswith("s.toml:")
+
+
+def test_duplicate_names_and_bad_regex_and_syntax() -> None:
+    dup = GOOD + '\n[[source]]\nname = "人民资讯"\nfeeds = ["http://a.example/f"]\n'
+    with pytest.raises(SourcesError, match="duplicate source name"):
+        parse_sources(dup)
+    with pytest.raises(SourcesError, match="regular expression"):
+        parse_sources(GOOD.replace('pattern = "/keji/"', 'pattern = "(["'))
+    with pytest.raises(SourcesError) as err:
+        parse_sources("[[source]]\nname = \n")
+    assert err.value.problems[0][0] == 2
+
+
+def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(SourcesError, match="demo-site --write-sources"):
+        load_sources(tmp_path / "nope.toml")
+
+
+def test_source_needs_somewhere_to_discover_from() -> None:
+    with pytest.raises(SourcesError, match="no feeds, sitemaps or listings"):
+        parse_sources('[[source]]\nname = "x"\n')
