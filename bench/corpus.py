@@ -5,7 +5,7 @@ The sentence pool is every sentence of the real Chinese pages under
 of the GeneralNewsExtractor pages (extracted with trafilatura, decoded with
 `kuaizhao.charset`) and the seed snapshot page. An article is a title (one shortened
 sentence) and a body of 2–12 paragraphs of 1–5 sentences drawn at random from the
-pool; body lengths follow a log-normal with a median near 800 characters, like the
+pool; body lengths follow a log-normal with a mean near 900 characters, like the
 real pages. Everything is seeded, so a run is reproducible.
 
 Known limitation: the pool holds a few thousand sentences, so at a million articles
@@ -120,7 +120,7 @@ def articles(n: int, pool: list[str], seed: int = 20240207) -> Iterator[BenchArt
     rng = random.Random(seed)
     start = datetime(2020, 1, 1, tzinfo=UTC)
     for i in range(n):
-        target = min(6000, max(150, int(rng.lognormvariate(6.7, 0.6))))
+        target = min(6000, max(150, int(rng.lognormvariate(6.5, 0.6))))
         paragraphs: list[str] = []
         size = 0
         while size < target:

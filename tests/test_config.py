@@ -21,20 +21,26 @@ def test_defaults_without_file_or_env(tmp_path: Path) -> None:
 def test_file_then_env_then_overrides(tmp_path: Path) -> None:
     (tmp_path / "kuaizhao.toml").write_text('port = 9001\nsite_name = "测试"\n', encoding="utf-8")
     s = load_settings(home=str(tmp_path), environ={"KUAIZHAO_PORT": "9002"})
-    assert s.port == 9002 and s.origins["port"] == "KUAIZHAO_PORT"
+    assert s.port == 9002
+    assert s.origins["port"] == "KUAIZHAO_PORT"
     assert s.site_name == "测试"
-    s = load_settings(home=str(tmp_path), environ={"KUAIZHAO_PORT": "9002"},
-                      overrides={"port": 9003})
-    assert s.port == 9003 and s.origins["port"] == "command line"
+    s = load_settings(
+        home=str(tmp_path), environ={"KUAIZHAO_PORT": "9002"}, overrides={"port": 9003}
+    )
+    assert s.port == 9003
+    assert s.origins["port"] == "command line"
 
 
-@pytest.mark.parametrize(("env", "words"), [
-    ({"KUAIZHAO_PORT": "99999"}, ["port", "1 to 65535"]),
-    ({"KUAIZHAO_PORT": "eighty"}, ["port", "not a int"]),
-    ({"KUAIZHAO_OBEY_ROBOTS": "maybe"}, ["obey_robots", "true or false"]),
-    ({"KUAIZHAO_DEFAULT_TIMEZONE": "Mars/Olympus"}, ["default_timezone", "IANA"]),
-    ({"KUAIZHAO_DATABASE_URL": "mysql://x"}, ["database_url", "sqlite:///"]),
-])
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"KUAIZHAO_PORT": "99999"}, ["port", "1 to 65535"]),
+        ({"KUAIZHAO_PORT": "eighty"}, ["port", "not a int"]),
+        ({"KUAIZHAO_OBEY_ROBOTS": "maybe"}, ["obey_robots", "true or false"]),
+        ({"KUAIZHAO_DEFAULT_TIMEZONE": "Mars/Olympus"}, ["default_timezone", "IANA"]),
+        ({"KUAIZHAO_DATABASE_URL": "mysql://x"}, ["database_url", "sqlite:///"]),
+    ],
+)
 def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], words: list[str]) -> None:
     with pytest.raises(ConfigError) as err:
         load_settings(home=str(tmp_path), environ=env)
@@ -45,7 +51,7 @@ def test_bad_values_name_the_setting(tmp_path: Path, env: dict[str, str], words:
 def test_unknown_key_and_bad_toml(tmp_path: Path) -> None:
     bad = tmp_path / "a.toml"
     bad.write_text("prot = 1\n")
-    with pytest.raises(ConfigError, match="unknown setting.*prot.*known settings"):
+    with pytest.raises(ConfigError, match=r"unknown setting.*prot.*known settings"):
         load_settings(home=str(tmp_path), config_file=str(bad), environ={})
     bad.write_text("port = \n")
     with pytest.raises(ConfigError, match="not valid TOML"):

@@ -33,14 +33,19 @@ feeds = ["https://example.com/atom.xml"]
 
 def test_good_file_parses() -> None:
     a, b = parse_sources(GOOD)
-    assert a.name == "人民资讯" and a.interval == 600 and a.zone == "Asia/Shanghai"
-    assert a.listings[0].max_pages == 2 and a.category_rules[0].category == "科技"
-    assert b.zone == "UTC" and b.feeds == ("https://example.com/atom.xml",)
+    assert a.name == "人民资讯"
+    assert a.interval == 600
+    assert a.zone == "Asia/Shanghai"
+    assert a.listings[0].max_pages == 2
+    assert a.category_rules[0].category == "科技"
+    assert b.zone == "UTC"
+    assert b.feeds == ("https://example.com/atom.xml",)
 
 
 def test_problems_are_reported_with_their_lines() -> None:
-    text = GOOD.replace('interval = 600', 'interval = "often"').replace(
-        'feeds = ["https://example.com/atom.xml"]', 'feeds = ["ftp://example.com/x"]\ncolour = 1')
+    text = GOOD.replace("interval = 600", 'interval = "often"').replace(
+        'feeds = ["https://example.com/atom.xml"]', 'feeds = ["ftp://example.com/x"]\ncolour = 1'
+    )
     with pytest.raises(SourcesError) as err:
         parse_sources(text, "s.toml")
     lines = text.splitlines()

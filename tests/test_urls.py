@@ -48,7 +48,8 @@ def test_host_key_spells_out_port() -> None:
 @pytest.mark.parametrize(
     ("host", "private"),
     [("127.0.0.1", True), ("10.1.2.3", True), ("192.168.0.1", True), ("172.16.0.1", True),
-     ("169.254.169.254", True), ("100.64.0.1", True), ("0.0.0.0", True), ("[::1]", True),
+     ("169.254.169.254", True), ("100.64.0.1", True), ("[::1]", True),
+     ("0.0.0.0", True),  # noqa: S104 - an address to classify; nothing binds to it
      ("fe80::1%eth0", True), ("fd00::1", True), ("::ffff:127.0.0.1", True),
      ("2002:7f00:1::", True), ("224.0.0.1", True), ("localhost", True), ("a.localhost.", True),
      ("8.8.8.8", False), ("2606:4700:4700::1111", False), ("example.com", False)],

@@ -42,9 +42,9 @@ def declared_charsets(body: bytes, content_type: str | None = None) -> list[str]
             found.append(m.group(1))
     head = body[:4096]
     for pattern in (_XML_ENCODING, _META_CHARSET):
-        m = pattern.search(head)
-        if m:
-            found.append(m.group(1).decode("ascii", "replace"))
+        declared = pattern.search(head)
+        if declared:
+            found.append(declared.group(1).decode("ascii", "replace"))
     return [n for n in (_normalise(f) for f in found) if n]
 
 

@@ -72,35 +72,60 @@ def _one_of(*choices: str) -> Callable[[Any], str | None]:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", str, "./kuaizhao-data", "directory holding the database and WARC files"),
-    Setting("database_url", str, "", "database; empty means <home>/kuaizhao.sqlite3",
-            secret=True, check=_database_url),
+    Setting(
+        "database_url",
+        str,
+        "",
+        "database; empty means <home>/kuaizhao.sqlite3",
+        secret=True,
+        check=_database_url,
+    ),
     Setting("sources", str, "", "sources file (TOML); empty means <home>/sources.toml"),
     Setting("host", str, "127.0.0.1", "address `kuaizhao serve` listens on"),
     Setting("port", int, 8000, "port `kuaizhao serve` listens on", check=_port),
     Setting("site_name", str, "快照 kuaizhao", "name shown in the page header"),
-    Setting("default_timezone", str, "Asia/Shanghai",
-            "time zone for bare local times on pages of sources that set none", check=_timezone),
-    Setting("user_agent", str,
-            "kuaizhao/0.1 (+https://github.com/kuaizhao/kuaizhao; news snapshot archive)",
-            "User-Agent sent with every request"),
+    Setting(
+        "default_timezone",
+        str,
+        "Asia/Shanghai",
+        "time zone for bare local times on pages of sources that set none",
+        check=_timezone,
+    ),
+    Setting(
+        "user_agent",
+        str,
+        "kuaizhao/0.1 (+https://github.com/kuaizhao/kuaizhao; news snapshot archive)",
+        "User-Agent sent with every request",
+    ),
     Setting("fetch_timeout", float, 30.0, "seconds one request may take in all", check=_positive),
-    Setting("max_body_bytes", int, 10 * 1024 * 1024, "largest response body kept",
-            check=_positive),
+    Setting("max_body_bytes", int, 10 * 1024 * 1024, "largest response body kept", check=_positive),
     Setting("max_redirects", int, 5, "redirects followed before giving up", check=_non_negative),
-    Setting("retries", int, 3, "retries on 408/429/5xx and connection errors",
-            check=_non_negative),
-    Setting("min_host_interval", float, 1.0,
-            "seconds between two requests to one host (robots Crawl-delay raises it)",
-            check=_non_negative),
+    Setting("retries", int, 3, "retries on 408/429/5xx and connection errors", check=_non_negative),
+    Setting(
+        "min_host_interval",
+        float,
+        1.0,
+        "seconds between two requests to one host (robots Crawl-delay raises it)",
+        check=_non_negative,
+    ),
     Setting("host_concurrency", int, 1, "parallel requests to one host", check=_positive),
     Setting("total_concurrency", int, 16, "parallel requests in all", check=_positive),
     Setting("obey_robots", bool, True, "honour robots.txt (RFC 9309)"),
-    Setting("warc_max_bytes", int, 1_000_000_000, "WARC file size that starts a new file",
-            check=_positive),
+    Setting(
+        "warc_max_bytes",
+        int,
+        1_000_000_000,
+        "WARC file size that starts a new file",
+        check=_positive,
+    ),
     Setting("warc_fsync", bool, True, "fsync each WARC record before the database points to it"),
-    Setting("lease_seconds", float, 300.0,
-            "how long a claimed frontier URL stays claimed before another worker may retry it",
-            check=_positive),
+    Setting(
+        "lease_seconds",
+        float,
+        300.0,
+        "how long a claimed frontier URL stays claimed before another worker may retry it",
+        check=_positive,
+    ),
     Setting("log_format", str, "text", "log line format", check=_one_of("text", "json")),
 )
 
@@ -135,8 +160,11 @@ class Settings:
 
     @property
     def sources_path(self) -> Path:
-        return Path(self.values["sources"]) if self.values["sources"] else (
-            self.home_path / "sources.toml")
+        return (
+            Path(self.values["sources"])
+            if self.values["sources"]
+            else (self.home_path / "sources.toml")
+        )
 
     def shown(self) -> list[tuple[str, str, str]]:
         """(name, value, origin) rows with secrets masked, for `kuaizhao config`."""
@@ -221,14 +249,18 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"settings file {path} does not exist; create it or drop --config") from None
+        raise ConfigError(
+            f"settings file {path} does not exist; create it or drop --config"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
     unknown = sorted(set(data) - set(_BY_NAME))
     if unknown:
         known = ", ".join(s.name for s in SETTINGS)
-        raise ConfigError(f"settings file {path}: unknown setting(s) {', '.join(unknown)}; "
-                          f"known settings are: {known}")
+        raise ConfigError(
+            f"settings file {path}: unknown setting(s) {', '.join(unknown)}; "
+            f"known settings are: {known}"
+        )
     return data
 
 

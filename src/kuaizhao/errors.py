@@ -7,6 +7,7 @@
     │   └── QueryError            a search query that cannot be run (HTTP 400)
     ├── NotFound                  no such snapshot, URL or page (exit 3, HTTP 404)
     ├── FetchError                a fetch could not be made (recorded, never fatal)
+    │   └── BlockedAddressError   a host resolved only to private addresses, refused by policy
     ├── ArchiveError              a WARC file cannot be written or read
     │   └── CorruptRecord         one record is damaged; carries file and offset
     ├── ExtractError              bytes that cannot be turned into an Article
@@ -57,6 +58,17 @@ class NotFound(KuaizhaoError):
 
 class FetchError(KuaizhaoError):
     pass
+
+
+class BlockedAddressError(FetchError):
+    """Raised inside the fetcher's resolver so the connection is never opened; the
+    fetcher turns it into a BLOCKED_ADDRESS result, so callers never see it."""
+
+    def __init__(self, host: str, addresses: list[str]) -> None:
+        self.host = host
+        self.addresses = addresses
+        super().__init__(f"{host} resolves only to private or local addresses "
+                         f"({', '.join(addresses) or 'none'}); such URLs cannot be submitted")
 
 
 class ArchiveError(KuaizhaoError):

@@ -59,8 +59,18 @@ class SourceConfig:
         return "UTC"
 
 
-_KEYS = {"name", "homepage", "feeds", "sitemaps", "listings", "category", "category_rules",
-         "language", "timezone", "interval"}
+_KEYS = {
+    "name",
+    "homepage",
+    "feeds",
+    "sitemaps",
+    "listings",
+    "category",
+    "category_rules",
+    "language",
+    "timezone",
+    "interval",
+}
 _LINE_OF_ERROR = re.compile(r"line (\d+)")
 
 
@@ -69,8 +79,9 @@ class _Locator:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
-        self.starts = [i + 1 for i, line in enumerate(self.lines)
-                       if line.strip().startswith("[[source]]")]
+        self.starts = [
+            i + 1 for i, line in enumerate(self.lines) if line.strip().startswith("[[source]]")
+        ]
 
     def line(self, index: int, key: str | None = None) -> int:
         if index >= len(self.starts):
@@ -107,7 +118,7 @@ def _regex(value: Any) -> str | None:
 def _url_list(raw: dict[str, Any], key: str, problem: Any) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list):
-        problem(key, "must be a list of URLs, e.g. [\"https://example.com/rss.xml\"]")
+        problem(key, 'must be a list of URLs, e.g. ["https://example.com/rss.xml"]')
         return ()
     good = []
     for item in value:
@@ -132,7 +143,7 @@ def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
         problem(key, f"unknown key '{key}'; known keys are: {', '.join(sorted(_KEYS))}")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        problem("name", "every source needs a non-empty name = \"...\"")
+        problem("name", 'every source needs a non-empty name = "..."')
         return None
     homepage = raw.get("homepage")
     if homepage is not None and (why := _http_url(homepage)):
@@ -149,16 +160,16 @@ def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
         elif not isinstance(pages, int) or isinstance(pages, bool) or pages < 1:
             problem("listings", "listing max_pages must be a whole number of at least 1")
         else:
-            listings.append(Listing(url=url, link_pattern=pattern, max_pages=pages))
+            listings.append(Listing(url=str(url), link_pattern=str(pattern), max_pages=pages))
     rules = []
     for table in _tables(raw, "category_rules", problem):
         pattern, category = table.get("pattern"), table.get("category")
         if why := _regex(pattern):
             problem("category_rules", f"category rule pattern: {why}")
         elif not isinstance(category, str) or not category:
-            problem("category_rules", "category rule needs category = \"...\"")
+            problem("category_rules", 'category rule needs category = "..."')
         else:
-            rules.append(CategoryRule(pattern=pattern, category=category))
+            rules.append(CategoryRule(pattern=str(pattern), category=category))
     if not (feeds or sitemaps or listings):
         problem("name", f"source {name!r} has no feeds, sitemaps or listings to discover from")
     zone = raw.get("timezone")
@@ -176,9 +187,16 @@ def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
         if key in raw and not isinstance(raw[key], str):
             problem(key, f"{key} must be a string")
     return SourceConfig(
-        name=name.strip(), homepage=homepage, feeds=feeds, sitemaps=sitemaps,
-        listings=tuple(listings), category=raw.get("category"), category_rules=tuple(rules),
-        language=raw.get("language"), timezone=zone, interval=interval,
+        name=name.strip(),
+        homepage=homepage,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        listings=tuple(listings),
+        category=raw.get("category"),
+        category_rules=tuple(rules),
+        language=raw.get("language"),
+        timezone=zone,
+        interval=interval,
     )
 
 
@@ -188,7 +206,9 @@ def parse_sources(text: str, path: str = "<sources>") -> list[SourceConfig]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _LINE_OF_ERROR.search(str(exc))
-        raise SourcesError(path, [(int(m.group(1)) if m else 1, f"not valid TOML: {exc}")]) from None
+        raise SourcesError(
+            path, [(int(m.group(1)) if m else 1, f"not valid TOML: {exc}")]
+        ) from None
     locate = _Locator(text)
     problems: list[tuple[int, str]] = []
     for key in sorted(set(data) - {"source"}):
@@ -200,6 +220,7 @@ def parse_sources(text: str, path: str = "<sources>") -> list[SourceConfig]:
     sources: list[SourceConfig] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_sources):
+
         def problem(key: str | None, message: str, index: int = index) -> None:
             problems.append((locate.line(index, key), message))
 
@@ -207,8 +228,11 @@ def parse_sources(text: str, path: str = "<sources>") -> list[SourceConfig]:
         if source is None:
             continue
         if source.name in seen:
-            problem("name", f"duplicate source name {source.name!r} "
-                            f"(first defined on line {seen[source.name]})")
+            problem(
+                "name",
+                f"duplicate source name {source.name!r} "
+                f"(first defined on line {seen[source.name]})",
+            )
             continue
         seen[source.name] = locate.line(index, "name")
         sources.append(source)
@@ -221,8 +245,16 @@ def load_sources(path: Path) -> list[SourceConfig]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SourcesError(str(path), [(0, "file does not exist; write one (docs/sources.md) "
-                                            "or run `kuaizhao demo-site --write-sources`")]) from None
+        raise SourcesError(
+            str(path),
+            [
+                (
+                    0,
+                    "file does not exist; write one (docs/sources.md) "
+                    "or run `kuaizhao demo-site --write-sources`",
+                )
+            ],
+        ) from None
     except UnicodeDecodeError as exc:
         raise SourcesError(str(path), [(1, f"not UTF-8 text: {exc}")]) from None
     return parse_sources(text, str(path))

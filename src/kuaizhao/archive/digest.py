@@ -36,8 +36,9 @@ def digest_matches(declared: str, data: bytes) -> bool | None:
     """Whether `declared` (as found in a WARC header) is the digest of `data`.
 
     Other tools write base32 (the norm), hex or base64 values, and sha1, sha256 or md5;
-    all are accepted. None means the digest cannot be checked (unknown algorithm or an
-    unparseable value), which is not the same as a mismatch.
+    all are accepted. None means the digest cannot be checked (no `label:` or an unknown
+    algorithm), which is not the same as a mismatch; a value that decodes to nothing
+    under a known algorithm is a mismatch.
     """
     algo, sep, value = declared.strip().partition(":")
     if not sep or not value:
@@ -56,4 +57,4 @@ def digest_matches(declared: str, data: bytes) -> bool | None:
         altchars = b"-_" if ("-" in value or "_" in value) else None
         return base64.b64decode(value, altchars=altchars, validate=True) == raw
     except (binascii.Error, ValueError):
-        return None
+        return False

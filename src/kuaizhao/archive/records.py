@@ -26,6 +26,7 @@ Choices made here, each documented because readers of the archive depend on them
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,6 +47,7 @@ CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-for
 #: stored body; renamed rather than dropped so nothing the server said is lost.
 RENAMED_HEADERS = {"transfer-encoding": "X-Crawler-Transfer-Encoding"}
 _LINE_BREAKS = str.maketrans({"\r": " ", "\n": " "})
+_FIELD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,20 +204,42 @@ def _common_fields(exchange: HttpExchange, warcinfo_id: str | None) -> list[tupl
     return fields
 
 
+def _extra_fields(warc_fields: Headers) -> list[tuple[str, str]]:
+    """Caller-defined named fields (e.g. how the link was found), kept clear of WARC's own."""
+    out = []
+    for name, value in warc_fields:
+        if not _FIELD_NAME.match(name) or name.lower().startswith("warc-") or name.lower() in (
+            "content-type", "content-length"):
+            raise ArchiveError(
+                f"extra WARC field name {name!r} is not allowed: use a token such as "
+                "'Kuaizhao-Link-Kind' that is not a WARC-* or Content-* field"
+            )
+        out.append((name, value.translate(_LINE_BREAKS)))
+    return out
+
+
 def build_capture(
-    exchange: HttpExchange, revisit_of: RevisitOf | None = None, warcinfo_id: str | None = None
+    exchange: HttpExchange,
+    revisit_of: RevisitOf | None = None,
+    warcinfo_id: str | None = None,
+    warc_fields: Headers = (),
 ) -> CaptureRecords:
-    """The response (or revisit) record and the request record for one exchange."""
+    """The response (or revisit) record and the request record for one exchange.
+
+    `warc_fields` are extra named fields for the response/revisit record, for facts
+    `kuaizhao reindex` must recover from the WARC alone.
+    """
     digest = payload_digest(exchange.raw_body)
     kind = choose_record_kind(exchange.status, digest, revisit_of)
-    fields = _common_fields(exchange, warcinfo_id)
+    fields = _common_fields(exchange, warcinfo_id) + _extra_fields(warc_fields)
     head = response_head(exchange)
     record_id = new_record_id()
     if kind is RecordKind.RESPONSE or revisit_of is None:
         fields.append(("WARC-Payload-Digest", digest))
         response = _record("response", fields, RESPONSE_TYPE, head + exchange.raw_body, record_id)
     else:
-        profile = PROFILE_IDENTICAL if kind is RecordKind.REVISIT_IDENTICAL else PROFILE_NOT_MODIFIED
+        identical = kind is RecordKind.REVISIT_IDENTICAL
+        profile = PROFILE_IDENTICAL if identical else PROFILE_NOT_MODIFIED
         # For a 304 the digest recorded is the original's: the content the 304 vouches for.
         digest = revisit_of.payload_digest
         fields += [

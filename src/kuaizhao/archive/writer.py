@@ -30,7 +30,7 @@ from kuaizhao.archive.records import (
     build_warcinfo,
 )
 from kuaizhao.errors import ArchiveError
-from kuaizhao.models import ArchivedExchange, HttpExchange, WarcPointer
+from kuaizhao.models import ArchivedExchange, Headers, HttpExchange, WarcPointer
 
 _GZIP_LEVEL = 6  # zlib's default: close to 9 in size on HTML, several times faster
 _OPEN_ATTEMPTS = 100
@@ -92,23 +92,27 @@ class WarcWriter:
         return self._name if self._fd is not None else None
 
     def write_exchange(
-        self, exchange: HttpExchange, revisit_of: RevisitOf | None = None
+        self,
+        exchange: HttpExchange,
+        revisit_of: RevisitOf | None = None,
+        warc_fields: Headers = (),
     ) -> ArchivedExchange:
         """Store one exchange as response (or revisit) + request records; return pointers.
 
+        `warc_fields` adds named fields to the response record (see `build_capture`).
         When this returns, the bytes are on disk (fsynced if the option is on).
         """
         with self._lock:
             if self._closed:
                 raise ArchiveError("this WarcWriter is closed; open a new one to write more")
-            capture, members = self._prepare(exchange, revisit_of)
+            capture, members = self._prepare(exchange, revisit_of, warc_fields)
             if (
                 self._fd is not None
                 and self._records_in_file > 0
                 and self._size + len(members[0]) + len(members[1]) > self._options.max_file_bytes
             ):
                 self._close_file()
-                capture, members = self._prepare(exchange, revisit_of)
+                capture, members = self._prepare(exchange, revisit_of, warc_fields)
             response_offset = self._size
             self._append(members[0] + members[1])
             self._records_in_file += 2
@@ -133,14 +137,15 @@ class WarcWriter:
     # ------------------------------------------------------------------ internals
 
     def _prepare(
-        self, exchange: HttpExchange, revisit_of: RevisitOf | None
+        self, exchange: HttpExchange, revisit_of: RevisitOf | None, warc_fields: Headers
     ) -> tuple[CaptureRecords, tuple[bytes, bytes]]:
         """Build the records for the current file (opening one first if needed)."""
         if self._fd is None:
             self._open_file()
-        capture = build_capture(exchange, revisit_of, self._warcinfo_id)
-        gzip = self._options.gzip
-        return capture, (encode_member(capture.response, gzip), encode_member(capture.request, gzip))
+        capture = build_capture(exchange, revisit_of, self._warcinfo_id, warc_fields)
+        members = (encode_member(capture.response, self._options.gzip),
+                   encode_member(capture.request, self._options.gzip))
+        return capture, members
 
     def _open_file(self) -> None:
         directory = self._options.directory

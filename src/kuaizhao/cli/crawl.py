@@ -9,7 +9,7 @@ import logging
 from tqdm import tqdm
 
 from kuaizhao.cli.context import archive, interactive
-from kuaizhao.pipeline.crawl import CrawlReport, Crawler
+from kuaizhao.pipeline.crawl import Crawler, CrawlReport
 from kuaizhao.sources import load_sources
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "stats",
     "sources",
     "config",
+    "demo",
     "demo_site",
 )
 

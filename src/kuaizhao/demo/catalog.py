@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-UTC = timezone.utc
 
 EDITIONS = (1, 2)
 PAGE_SIZE = 3  # articles per listing page: small, so every outlet has a page 2
@@ -286,7 +285,9 @@ ARTICLES: tuple[ArticleSpec, ...] = (
         key="europa",
         outlet="ledger",
         path="/tech/2019/11/18/europa-water-plumes.html",
-        title="NASA Just Confirmed There Are Water Plumes Above The Surface of Jupiter's Moon Europa",
+        title=(
+            "NASA Just Confirmed There Are Water Plumes Above The Surface of Jupiter's Moon Europa"
+        ),
         published=datetime(2019, 11, 18, 21, 0, tzinfo=UTC),
         category="Technology",
         source=_EN + "14cc2a0ca59c62a8c9f205a171e9ccf4ef4cf69b0c642f51c8c65c051b39024f.html",

@@ -73,7 +73,8 @@ def atom(
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<title>{escape(title)}</title><id>{escape(link)}</id>",
-        f'<link rel="alternate" href="{escape(link)}"/><link rel="self" href="{escape(self_url)}"/>',
+        f'<link rel="alternate" href="{escape(link)}"/>',
+        f'<link rel="self" href="{escape(self_url)}"/>',
         f"<updated>{_latest(entries, fallback).isoformat()}</updated>",
         f"<author><name>{escape(title)}</name></author>",
     ]

@@ -201,7 +201,9 @@ def article_html(
     parts.append("</div>\n")
     if related:
         lis = "\n".join(_item(a, t) for a, t in related)
-        parts.append(f'<div class="related"><h3>{labels["related"]}</h3>\n<ul>\n{lis}\n</ul></div>\n')
+        parts.append(
+            f'<div class="related"><h3>{labels["related"]}</h3>\n<ul>\n{lis}\n</ul></div>\n'
+        )
     parts.append(_footer(outlet))
     return "".join(parts)
 
@@ -210,9 +212,9 @@ def oversized_html(outlet: OutletSpec, title: str, paragraphs: Sequence[str], si
     """A page of at least `size` bytes: the paragraphs numbered and repeated. Same
     arguments, same bytes."""
     head = (_head(outlet, f"{title}_{outlet.name}") + f"<h1>{escape(title)}</h1>\n").encode(
-        outlet.charset
+        outlet.charset, "xmlcharrefreplace"
     )
-    tail = _footer(outlet).encode(outlet.charset)
+    tail = _footer(outlet).encode(outlet.charset, "xmlcharrefreplace")
     chunks = [head]
     total = len(head) + len(tail)
     n = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from kuaizhao.demo import feeds, render
@@ -43,14 +43,15 @@ class Page:
     etag: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "etag", '"' + hashlib.sha1(self.body).hexdigest()[:24] + '"')
+        object.__setattr__(self, "etag", '"' + hashlib.sha256(self.body).hexdigest()[:24] + '"')
 
     def headers(self) -> dict[str, str]:
         out = {"Content-Type": self.content_type}
         if self.status == 200:
             out["ETag"] = self.etag
             if self.last_modified is not None:
-                out["Last-Modified"] = format_datetime(self.last_modified, usegmt=True)
+                modified = self.last_modified.astimezone(UTC)
+                out["Last-Modified"] = format_datetime(modified, usegmt=True)
         if self.location is not None:
             out["Location"] = self.location
         return out
@@ -107,9 +108,12 @@ class Site:
 
     def page(self, outlet_key: str, path_qs: str) -> Page:
         key = (outlet_key, path_qs)
-        if key not in self._pages:
-            self._pages[key] = self._build(outlet_spec(outlet_key), path_qs)
-        return self._pages[key]
+        page = self._pages.get(key)
+        if page is None:
+            page = self._build(outlet_spec(outlet_key), path_qs)
+            if page.status != 404:  # arbitrary missing paths must not grow the cache
+                self._pages[key] = page
+        return page
 
     # ------------------------------------------------------------ routing
 
@@ -140,9 +144,9 @@ class Site:
         for article in ARTICLES:
             if article.outlet == outlet.key and article.path == path_qs:
                 return self._article(outlet, article)
-            if article.outlet == outlet.key and path_qs == f"/images/{article.key}.png":
-                if article.image_caption:
-                    return Page(200, demo_png(article.key), "image/png", article.published)
+            is_image = path_qs == f"/images/{article.key}.png"
+            if article.outlet == outlet.key and is_image and article.image_caption:
+                return Page(200, demo_png(article.key), "image/png", article.published)
         return self._missing(outlet, 404)
 
     def _html(self, outlet: OutletSpec, html: str, modified: datetime) -> Page:
@@ -245,14 +249,15 @@ class Site:
             return Page(200, body, content_type, modified, article.behaviour)
         if article.raw:
             declared = outlet.charset if article.declare_charset else None
-            html = prepare_raw(read_bytes(article.source).decode("utf-8"), self.url(article), declared)
+            original = read_bytes(article.source).decode("utf-8")
+            html = prepare_raw(original, self.url(article), declared)
             if not article.declare_charset:
                 content_type = "text/html"
             body = html.encode(outlet.charset, "xmlcharrefreplace")
             return Page(200, body, content_type, modified, article.behaviour)
-        html = render.article_html(
-            outlet, self._view(article), self._category_path(outlet, article), self._related(article)
-        )
+        category_path = self._category_path(outlet, article)
+        view, related = self._view(article), self._related(article)
+        html = render.article_html(outlet, view, category_path, related)
         body = html.encode(outlet.charset, "xmlcharrefreplace")
         return Page(200, body, content_type, modified, article.behaviour)
 
@@ -304,9 +309,7 @@ class Site:
             ),
             disallowed=urls([a for a in visible if not allowed(a)]),
             too_large=urls([a for a in visible if a.behaviour is Behaviour.OVERSIZED]),
-            gone=urls(
-                [a for a in ARTICLES if a.behaviour is Behaviour.VANISHES and edition >= 2]
-            ),
+            gone=urls([a for a in ARTICLES if a.behaviour is Behaviour.VANISHES and edition >= 2]),
             changed=urls(
                 [a for a in ARTICLES if a.behaviour is Behaviour.CHANGES and edition >= 2]
             ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, tzinfo
 
-from lxml import etree  # type: ignore[import-untyped]  # no lxml.* in the mypy override list
+from lxml import etree
 
 from kuaizhao.discover.dates import parse_date
 from kuaizhao.discover.result import DiscoveryResult

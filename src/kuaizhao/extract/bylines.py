@@ -25,7 +25,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
 )
 _FIELD = dict(_LABELS)
 _LABEL_RE = re.compile(
-    r"(?:^|(?<=[\s|｜丨/【\[（(]))(?P<label>"
+    r"(?:^|(?<=[\s|｜丨/【\[（(\d:：,，;；.]))(?P<label>"
     + "|".join(re.escape(label) for label, _ in sorted(_LABELS, key=lambda x: -len(x[0])))
     + r")\s*[:：]\s*"
 )
@@ -38,7 +38,9 @@ _JUNK_TAIL = re.compile(
 )
 _WRAPPERS = "()（）[]【】「」<>《》"
 _NAME_SPLIT = re.compile(r"\s*(?:[、,，;；/|]|\s+(?:and|和|与)\s+|\s{2,})\s*")
-_AUTHOR_JUNK = re.compile(r"^(?:本报|本网|本台)?(?:记者|通讯员|特约记者|实习生|作者|文|图|摄影?)[\s:：]*")
+_AUTHOR_JUNK = re.compile(
+    r"^(?:本报|本网|本台)?(?:记者|通讯员|特约记者|实习生|作者|文|图|摄影?)[\s:：]*"
+)
 
 WIRE_OUTLETS = (
     "新华社", "中新社", "中新网", "中国新闻网", "人民网", "央视网", "央视新闻", "中央广播电视总台",
@@ -62,7 +64,8 @@ _GENERIC_WIRE_RE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class BylineField:
-    field: str  # reposted_from, source, original_title, published, updated, editor, author, category
+    # reposted_from, source, original_title, published, updated, editor, author, category
+    field: str
     label: str
     value: str
     start: int  # offset of the label in the line

@@ -23,14 +23,23 @@ _CAPTION_CLASS = re.compile(
     r"wp-caption-text|picintro|pic_?note|tuzhu|img_?note|desc_?img)(?:$|[\s_-])",
     re.I,
 )
-# A line that is only a photo credit, or a caption ending in one.
+# A caption ending in a photo credit: "座谈会现场。无锡日报供图", "（新华社记者 张三 摄）",
+# "图片来源：视觉中国". The credit must follow a break (start, space, bracket, 。, /)
+# and end the line without a full stop, so a sentence such as "他们一起拍摄。" is not one.
 CREDIT_RE = re.compile(
-    r"(?:供图|摄影?|图片来源[:：].{0,30}|图源[:：].{0,30}|资料图(?:片)?|视觉中国|"
-    r"新华社发|图/.{1,20}|\bIC\s*photo|Getty Images|Photo:.{0,60}|/\s*(?:Reuters|AP|AFP))"
-    r"\s*[)）\]】]?\s*[。.]?$",
+    r"(?:(?:^|[\s（(【\[。/|｜])[^\s（(。]{0,12}?\s*[\u4e00-\u9fffA-Za-z·]{2,12}\s*/?\s*"
+    r"(?:供图|摄影?|制图|绘图)"
+    r"|(?:图片来源|图源|图片)\s*[:：/]\s*\S.{0,30}"
+    r"|资料图(?:片)?|视觉中国|新华社发(?:\s*[\u4e00-\u9fff·]{2,4}\s*摄)?"
+    r"|\bIC\s*photo|Getty Images|\b(?:Photo|Image|Credit)s?\s*:.{0,60}"
+    r"|/\s*(?:Reuters|AP|AFP|EPA|Bloomberg)(?: Photo)?)"
+    r"\s*[)）\]】]?$",
     re.I,
 )
 _SHORT_CAPTION = 120
+_SHAPE_TAGS = frozenset({"p", "center", "font", "em"})
+# Chinese captions often open with these; body sentences rarely do.
+_CAPTION_OPENING = re.compile(r"^(?:图为|图[:：]|上图|下图|左图|右图|组图|▲|△|↑|（图）)")
 MAX_CAPTIONS = 200
 
 
@@ -50,23 +59,24 @@ def take_captions(root: lxml.html.HtmlElement, base_url: str | None) -> CaptionR
     """Find captions and images under `root`; remove caption elements from the tree."""
     captions: list[str] = []
     found: list[lxml.html.HtmlElement] = []
+    inside: set[int] = set()  # ids of elements under an already found caption
     for el in root.iter("figcaption", "p", "div", "span", "td", "center", "font", "em"):
         if len(found) >= MAX_CAPTIONS:
             break
-        if any(el is f or _is_ancestor(f, el) for f in found[-3:]):
+        if id(el) in inside:
             continue
+        by_class = el.tag == "figcaption" or bool(
+            _CAPTION_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"))
+        if not by_class and el.tag not in _SHAPE_TAGS:
+            continue  # text_content() of every div would make this quadratic
         text = " ".join(el.text_content().split())
         if not text or len(text) > _SHORT_CAPTION * 2:
             continue
-        if el.tag == "figcaption" or (
-            _CAPTION_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")
-            and len(text) <= _SHORT_CAPTION * 2
-        ):
-            found.append(el)
-        elif el.tag in {"p", "center", "font", "em"} and len(text) <= _SHORT_CAPTION and (
+        if by_class or (len(text) <= _SHORT_CAPTION and (
             is_credit_line(text) or (_follows_image(el) and _looks_like_caption(el, text))
-        ):
+        )):
             found.append(el)
+            inside.update(id(d) for d in el.iterdescendants())
     images = _images(root, base_url, found)
     for el in found:
         text = " ".join(el.text_content().split())
@@ -74,10 +84,6 @@ def take_captions(root: lxml.html.HtmlElement, base_url: str | None) -> CaptionR
             captions.append(text)
         _drop_keep_tail(el)
     return CaptionResult(tuple(captions), images)
-
-
-def _is_ancestor(ancestor: lxml.html.HtmlElement, el: lxml.html.HtmlElement) -> bool:
-    return any(parent is ancestor for parent in el.iterancestors())
 
 
 def _follows_image(el: lxml.html.HtmlElement) -> bool:
@@ -95,9 +101,13 @@ def _follows_image(el: lxml.html.HtmlElement) -> bool:
 
 
 def _looks_like_caption(el: lxml.html.HtmlElement, text: str) -> bool:
+    """Shape of a caption right under an image: centred, or opened like one, or a
+    short label that is not a sentence (body sentences end with 。！？ or a period)."""
     style = (el.get("style") or "").replace(" ", "").lower()
     centred = "text-align:center" in style or (el.get("align") or "").lower() == "center"
-    return centred or el.tag == "center" or len(text) <= 60 and not text.endswith(("：", ":"))
+    if centred or el.tag == "center" or _CAPTION_OPENING.match(text):
+        return True
+    return len(text) <= 30 and not text.endswith(("。", "！", "？", ".", "!", "?", "：", ":"))
 
 
 def _drop_keep_tail(el: lxml.html.HtmlElement) -> None:

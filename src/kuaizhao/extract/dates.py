@@ -35,12 +35,16 @@ _NO_YEAR = re.compile(
     r"(?:\s+|日)(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d)(?![\d])"
 )
 _ENGLISH = re.compile(
-    r"(?:(?P<d1>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?P<mon1>[A-Za-z]{3,9})\.?,?\s+(?P<Y1>(?:19|20)\d\d)"
-    r"|(?P<mon2>[A-Za-z]{3,9})\.?\s+(?P<d2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+(?P<Y2>(?:19|20)\d\d))"
+    r"(?:(?P<d1>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+(?P<mon1>[A-Za-z]{3,9})\.?,?\s+"
+    r"(?P<Y1>(?:19|20)\d\d)"
+    r"|(?P<mon2>[A-Za-z]{3,9})\.?\s+(?P<d2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+"
+    r"(?P<Y2>(?:19|20)\d\d))"
     r"(?:(?:\s*[,@|-]?\s*(?:at\s+)?)" + _TIME.replace(r"(?:\s*|T|日|[,，]\s*)", "") + r")?"
 )
 _RELATIVE = re.compile(r"(?P<n>\d{1,3})\s*(?P<unit>秒|分钟|分鐘|小时|小時|天|日)前")
-_DAY_WORD = re.compile(r"(?P<word>刚刚|今天|昨天|前天)\s*(?:(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d))?")
+_DAY_WORD = re.compile(
+    r"(?P<word>刚刚|今天|昨天|前天)\s*(?:(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d))?"
+)
 
 
 @dataclass(frozen=True, slots=True)

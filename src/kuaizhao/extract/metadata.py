@@ -92,8 +92,6 @@ def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
         if key in _META and value:
             name, rule = _META[key]
             getattr(meta, name).append((rule, value))
-            if key == "og:type" and "article" in value.lower():
-                meta.is_article = True
         elif key == "og:type" and "article" in value.lower():
             meta.is_article = True
     for el in root.iter("time"):
@@ -174,7 +172,7 @@ def _breadcrumb_names(obj: dict[str, Any]) -> list[str]:
     items = obj.get("itemListElement")
     if not isinstance(items, list):
         return []
-    ranked = []
+    ranked: list[tuple[int, str]] = []
     for item in items:
         if not isinstance(item, dict):
             continue

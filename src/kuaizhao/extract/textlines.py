@@ -39,12 +39,13 @@ def page_lines(root: lxml.html.HtmlElement, max_lines: int = 5000) -> list[Line]
     lines: list[Line] = []
     parts: list[str] = []
     links: list[tuple[str, str]] = []
-    state = {"tag": "body", "heading": False}
+    state: dict[str, str] = {"tag": "body"}
 
     def flush() -> None:
         text = " ".join("".join(parts).split())
         if text:
-            lines.append(Line(text, tuple(links), state["tag"], bool(state["heading"])))
+            tag = state["tag"]
+            lines.append(Line(text, tuple(links), tag, tag in {"h1", "h2", "h3"}))
         parts.clear()
         links.clear()
 
@@ -54,7 +55,6 @@ def page_lines(root: lxml.html.HtmlElement, max_lines: int = 5000) -> list[Line]
             if tag in BLOCK_TAGS:
                 flush()
                 state["tag"] = tag
-                state["heading"] = tag in {"h1", "h2", "h3"}
             if el.text and tag not in SKIP_TAGS:
                 parts.append(el.text)
             if tag == "a" and depth < MAX_DEPTH:

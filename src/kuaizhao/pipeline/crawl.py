@@ -24,10 +24,16 @@ from zoneinfo import ZoneInfo
 from kuaizhao.archive import RevisitOf, WarcOptions, WarcWriter, payload_digest
 from kuaizhao.config import Settings
 from kuaizhao.dedupe import decide_capture
-from kuaizhao.discover import DiscoveryResult, category_for, parse_feed, parse_listing, parse_sitemap
+from kuaizhao.discover import (
+    DiscoveryResult,
+    category_for,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+)
 from kuaizhao.fetch import Fetcher, FetchOptions, Validators
 from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, LinkKind
-from kuaizhao.pipeline.ingest import extract_capture, new_capture, save
+from kuaizhao.pipeline.ingest import KIND_FIELD, extract_capture, new_capture, save
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import CaptureRef, FrontierEntry, FrontierItem, Store
 
@@ -175,7 +181,7 @@ class Crawler:
         validators = (Validators(etag=previous.etag, last_modified=previous.last_modified)
                       if previous and item.kind is not LinkKind.ARTICLE else None)
         result = await fetcher.fetch(item.url, validators)
-        archived = self._archive(writer, result)
+        archived = self._archive(writer, result, item.kind)
         now = result.fetched_at or datetime.now(UTC)
         final = result.final
         discovered: list[FrontierEntry] = []
@@ -207,8 +213,14 @@ class Crawler:
         if self.progress:
             self.progress(self.report)
 
-    def _archive(self, writer: WarcWriter, result: FetchResult) -> list[ArchivedExchange]:
-        """Write every exchange; the final one is a revisit when its payload is unchanged."""
+    def _archive(self, writer: WarcWriter, result: FetchResult,
+                 kind: LinkKind) -> list[ArchivedExchange]:
+        """Write every exchange; the final one is a revisit when its payload is unchanged.
+
+        Each record says what the crawler fetched it as, so `reindex` can tell a listing
+        page (kept, not extracted) from an article without the database.
+        """
+        fields = ((KIND_FIELD, kind.value),)
         out = []
         for i, exchange in enumerate(result.exchanges):
             revisit_of = None
@@ -222,7 +234,7 @@ class Crawler:
                     original = (self.store.capture_with_digest(previous.payload_digest)
                                 or previous)
                     revisit_of = _revisit_of(original)
-            out.append(writer.write_exchange(exchange, revisit_of))
+            out.append(writer.write_exchange(exchange, revisit_of, warc_fields=fields))
         return out
 
     def _discover(self, item: FrontierItem, body: bytes, url: str,

@@ -17,6 +17,10 @@ from kuaizhao.models import ArchivedExchange, Article, Headers
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import NewCapture, Store
 
+# A WARC extension field on every record the crawler writes: what it fetched the URL as
+# (feed, sitemap, listing, article), so that the WARC files alone say what to extract.
+KIND_FIELD = "Kuaizhao-Link-Kind"
+
 
 @dataclass(frozen=True, slots=True)
 class Ingested:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
-from kuaizhao.models import Article, CaptureInfo, SearchHit, SearchPage, Snapshot
+from kuaizhao.models import Article, CaptureInfo, SearchHit, Snapshot
 from kuaizhao.store.base import SourceRow
 from kuaizhao.web.highlight import clean_snippet
 
@@ -176,11 +176,6 @@ def hit_out(hit: SearchHit) -> HitOut:
         snippet=str(clean_snippet(hit.snippet)), score=hit.score,
         also_reported_by=list(hit.also_reported_by),
     )
-
-
-def page_fields(page: SearchPage, next_url: str | None) -> dict[str, object]:
-    return {"hits": [hit_out(h) for h in page.hits], "total": page.total,
-            "offset": page.offset, "limit": page.limit, "next": next_url}
 
 
 def article_out(article: Article) -> ArticleOut:

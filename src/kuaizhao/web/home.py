@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from kuaizhao.models import SearchPage
 from kuaizhao.web.api_models import (
     CategoryOut,
     ErrorOut,
@@ -20,7 +21,7 @@ LATEST = 20
 ERRORS: dict[int | str, dict[str, object]] = {503: {"model": ErrorOut}}
 
 
-def _home(request: Request) -> HomeOut:
+def _home(request: Request) -> tuple[HomeOut, SearchPage]:
     store = site_of(request).store
     latest = store.latest(limit=LATEST)
     categories = store.categories()
@@ -33,15 +34,16 @@ def _home(request: Request) -> HomeOut:
         stats=StatsOut(snapshots=stats.snapshots, captures=stats.captures,
                        revisits=stats.revisits, sources=len(sources),
                        categories=len(categories)),
-    )
+    ), latest
 
 
 @router.get("/", include_in_schema=False, response_class=HTMLResponse)
 def home_page(request: Request) -> HTMLResponse:
-    return render(request, "home.html", home=_home(request))
+    home, latest = _home(request)
+    return render(request, "home.html", home=home, latest=latest.hits)
 
 
 @router.get("/api/v1/home", response_model=HomeOut, responses=ERRORS, tags=["home"],
             summary="Latest snapshots, categories, sources and archive statistics")
 def home_api(request: Request) -> HomeOut:
-    return _home(request)
+    return _home(request)[0]

@@ -61,7 +61,7 @@ class Locale:
         template = CATALOGUES[self.lang].get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
         return template.format(**values) if values else template
 
-    def datetime(self, value: datetime | None, *, keep_zone: bool = False) -> str:
+    def datetime_text(self, value: datetime | None, *, keep_zone: bool = False) -> str:
         """A full date and time with its UTC offset, the way each language writes it.
 
         `keep_zone` shows the time in the zone it carries (a publication time as the
@@ -73,9 +73,10 @@ class Locale:
         offset = _offset(local)
         if self.lang == "zh":
             return f"{local:%Y-%m-%d %H:%M:%S} ({offset})"
-        return f"{local.day} {_EN_MONTHS[local.month - 1]} {local.year}, {local:%H:%M:%S} ({offset})"
+        month = _EN_MONTHS[local.month - 1]
+        return f"{local.day} {month} {local.year}, {local:%H:%M:%S} ({offset})"
 
-    def date(self, value: datetime | None) -> str:
+    def date_text(self, value: datetime | None) -> str:
         """A short date and time for lists."""
         if value is None:
             return ""
@@ -84,7 +85,7 @@ class Locale:
             return f"{local:%Y-%m-%d %H:%M}"
         return f"{local.day} {_EN_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
 
-    def duration(self, delta: timedelta | None) -> str:
+    def duration_text(self, delta: timedelta | None) -> str:
         """Publication-to-capture lag; empty when unknown or negative (clock skew)."""
         if delta is None or delta < timedelta(0):
             return ""

@@ -24,7 +24,8 @@ ZH: dict[str, str] = {
     "search_label": "搜索快照",
     "search_placeholder": "关键词，例如 科技创新",
     "search_button": "搜索",
-    "footer_public_service": "本站信息快照查询为非营利公共服务，如有侵权请联系我们进行删除。",
+    "footer_public_service": "本站信息快照查询为非营利公共服务，"
+                             "如有侵权请联系我们进行删除。",
     "footer_takedown": "删除请求",
     "footer_api": "JSON 接口说明 (OpenAPI)",
     "home_title": "最新快照",
@@ -69,8 +70,8 @@ ZH: dict[str, str] = {
     "untitled": "（无标题）",
     "not_article": "此网页不是文章：{reason}",
     "raw_title": "原始网页：{title}",
-    "raw_intro": "下面是抓取时收到的原始网页，未作任何修改。它在隔离的框架中显示：其中的脚本不会运行，"
-                 "也不会从原网站加载任何内容。",
+    "raw_intro": "下面是抓取时收到的原始网页，未作任何修改。"
+                 "它在隔离的框架中显示：其中的脚本不会运行，也不会从原网站加载任何内容。",
     "raw_frame_title": "原始网页内容（隔离显示）",
     "back_to_snapshot": "返回快照",
     "lookup_title": "网址查询",
@@ -117,10 +118,12 @@ ZH: dict[str, str] = {
                       "或涉及您本人且应当删除，请联系本站运营者。",
     "takedown_contact": "联系方式",
     "takedown_contact_value": "请发送邮件至 {contact}。",
-    "takedown_contact_missing": "请通过本站运营者公布的联系方式与其联系（运营者尚未在设置中填写联系邮箱）。",
+    "takedown_contact_missing": "请通过本站运营者公布的联系方式与其联系"
+                                "（运营者尚未在设置中填写联系邮箱）。",
     "takedown_include": "请在请求中写明：",
     "takedown_item_snapshot": "快照编号与网址（见下方）；",
-    "takedown_item_who": "您的姓名与联系方式，以及您与该内容的关系（作者、出版方、当事人、权利人或其他）；",
+    "takedown_item_who": "您的姓名与联系方式，以及您与该内容的关系"
+                         "（作者、出版方、当事人、权利人或其他）；",
     "takedown_item_reason": "删除理由；",
     "takedown_item_faith": "一份声明：您善意地认为该内容的发布未经授权或应当删除。",
     "takedown_about": "关于以下快照",

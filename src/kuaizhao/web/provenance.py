@@ -14,7 +14,7 @@ from kuaizhao.models import Snapshot
 from kuaizhao.store.base import Store
 from kuaizhao.web.highlight import http_url
 
-_SCAN = 200
+_SCAN = 100  # the most a store listing returns at once
 _NON_WORD = re.compile(r"[\W_]+")
 
 

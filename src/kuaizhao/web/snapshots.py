@@ -26,7 +26,7 @@ def _more_in_category(request: Request, snap: Snapshot) -> list[SearchHit]:
     if not category:
         return []
     page = site_of(request).store.latest(category=category, limit=MORE_IN_CATEGORY + 1)
-    return [h for h in page.hits if h.snapshot_id != snap.id][:MORE_IN_CATEGORY]
+    return [h for h in page.hits if h.url != snap.url][:MORE_IN_CATEGORY]
 
 
 def _loose_captions(images: tuple[Image, ...], captions: tuple[str, ...]) -> list[str]:

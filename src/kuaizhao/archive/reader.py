@@ -1,0 +1,232 @@
+"""Reading the archive back: one record by pointer, or every response in a file.
+
+`read_response` serves snapshots and re-extraction; it is strict, because a pointer
+the database holds must lead to exactly the record that was written. `iter_warc`
+serves `kuaizhao reindex` and WARC import; it is forgiving, reporting damage as
+`DamagedRecord` items and carrying on, because one bad record must not cost the rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kuaizhao.archive.entries import DamagedRecord, StoredResponse, WarcEntry
+from kuaizhao.archive.parsing import ParsedRecord, RecordError, parse_date, parse_record
+from kuaizhao.archive.payload import decode_payload
+from kuaizhao.archive.scanning import GZIP_MAGIC, RawRecord, inflate_member, scan_records
+from kuaizhao.errors import ArchiveError, CorruptRecord
+from kuaizhao.models import WarcPointer
+
+RESPONSE_TYPES = ("response", "revisit")
+_RECENT_REQUESTS = 16  # how far back a request may precede its response
+
+
+def _format_of(data: bytes) -> str:
+    return "warc" if data.startswith(b"WARC/") else "arc"
+
+
+def _warc_path(directory: Path, pointer: WarcPointer) -> Path:
+    relative = PurePosixPath(pointer.filename)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise ArchiveError(
+            f"WARC pointer file name {pointer.filename!r} must be a path inside the WARC "
+            "directory; the database row holding it is damaged"
+        )
+    return directory.joinpath(*relative.parts)
+
+
+def read_record_bytes(directory: Path, pointer: WarcPointer) -> bytes:
+    """The decompressed bytes of the one record `pointer` names."""
+    path = _warc_path(directory, pointer)
+    if not path.is_file():
+        raise ArchiveError(
+            f"WARC file {path} is missing; restore it from backup, or run `kuaizhao reindex` "
+            "so the database no longer points into it"
+        )
+    with path.open("rb") as handle:
+        handle.seek(pointer.offset)
+        data = handle.read(pointer.length)
+    if pointer.offset < 0 or pointer.length <= 0 or len(data) < pointer.length:
+        raise CorruptRecord(pointer.filename, pointer.offset,
+                            f"the file holds {len(data)} of the pointer's {pointer.length} bytes "
+                            "here; the file was truncated or the pointer is wrong")
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    member = inflate_member(data, 0, len(data))
+    if not member.complete or member.length != len(data):
+        reason = member.error or "gzip member does not end where the pointer says"
+        raise CorruptRecord(pointer.filename, pointer.offset, reason)
+    return member.data
+
+
+def read_response(
+    directory: Path, pointer: WarcPointer, *, verify_digests: bool = True
+) -> StoredResponse:
+    """Re-read the response or revisit record at `pointer` (relative to `directory`).
+
+    Raises CorruptRecord when the bytes are damaged, including (unless
+    `verify_digests` is off) when a declared digest does not match.
+    """
+    data = read_record_bytes(directory, pointer)
+    fmt = _format_of(data)
+    try:
+        parsed = parse_record(data, fmt)
+        if parsed.record_type not in RESPONSE_TYPES:
+            raise ArchiveError(
+                f"{pointer.filename} at offset {pointer.offset} is a {parsed.record_type!r} "
+                "record, not a response; the pointer is wrong"
+            )
+        if verify_digests and parsed.digest_problems:
+            raise CorruptRecord(pointer.filename, pointer.offset, "; ".join(parsed.digest_problems))
+        return to_stored_response(parsed, pointer, fmt)
+    except RecordError as exc:
+        raise CorruptRecord(pointer.filename, pointer.offset, str(exc)) from None
+
+
+def _status(parsed: ParsedRecord) -> tuple[int | None, str]:
+    if not parsed.has_http:
+        return None, ""
+    code, _, reason = parsed.http_statusline.partition(" ")
+    if not code.isdigit():
+        raise RecordError(f"HTTP status line {parsed.http_statusline!r} has no status code")
+    return int(code), reason
+
+
+def to_stored_response(parsed: ParsedRecord, pointer: WarcPointer, fmt: str) -> StoredResponse:
+    """A parsed response or revisit record as the rest of kuaizhao sees it."""
+    status, reason = _status(parsed)
+    record_id = parsed.warc("WARC-Record-ID") or ""
+    if fmt == "arc" or not record_id:
+        # warcio invents a fresh id for each ARC record it reads; derive a stable one.
+        stable = uuid.uuid5(uuid.NAMESPACE_URL, f"{pointer.filename}#{pointer.offset}")
+        record_id = f"<urn:uuid:{stable}>"
+    decoded = decode_payload(parsed.raw_payload, parsed.http_headers)
+    refers_to_date = parsed.warc("WARC-Refers-To-Date")
+    return StoredResponse(
+        pointer=pointer,
+        record_type=parsed.record_type,
+        record_id=record_id,
+        target_uri=parsed.warc("WARC-Target-URI") or "",
+        date=parse_date(parsed.warc("WARC-Date")),
+        warc_headers=parsed.warc_headers,
+        status=status,
+        reason=reason,
+        http_headers=parsed.http_headers,
+        raw_payload=parsed.raw_payload,
+        payload=decoded.body,
+        payload_digest=parsed.warc("WARC-Payload-Digest"),
+        refers_to=parsed.warc("WARC-Refers-To"),
+        refers_to_uri=parsed.warc("WARC-Refers-To-Target-URI"),
+        refers_to_date=parse_date(refers_to_date) if refers_to_date else None,
+        profile=parsed.warc("WARC-Profile"),
+        ip_address=parsed.warc("WARC-IP-Address"),
+        decode_error=decoded.error,
+        digest_problems=parsed.digest_problems,
+    )
+
+
+def _entry(response: StoredResponse, request: _Request | None) -> WarcEntry:
+    values: dict[str, Any] = {f.name: getattr(response, f.name) for f in fields(StoredResponse)}
+    if request is None:
+        return WarcEntry(**values)
+    return WarcEntry(**values, request=request.pointer, request_method=request.parsed.http_protocol,
+                     request_headers=request.parsed.http_headers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    pointer: WarcPointer
+    parsed: ParsedRecord
+
+
+def _all(parsed: ParsedRecord, name: str) -> set[str]:
+    return {value for key, value in parsed.warc_headers if key.lower() == name.lower()}
+
+
+def _linked(response: ParsedRecord, request: ParsedRecord, adjacent: bool) -> bool:
+    """Whether a request record belongs to a response record.
+
+    WARC-Concurrent-To links them in either direction; records from writers that link
+    nothing are paired by target URI, but only when they are next to each other.
+    """
+    response_id, request_id = response.warc("WARC-Record-ID"), request.warc("WARC-Record-ID")
+    to_request = _all(response, "WARC-Concurrent-To")
+    to_response = _all(request, "WARC-Concurrent-To")
+    if response_id in to_response or request_id in to_request:
+        return True
+    same_uri = response.warc("WARC-Target-URI") == request.warc("WARC-Target-URI")
+    return adjacent and same_uri and not to_request and not to_response
+
+
+def iter_warc(path: Path, directory: Path | None = None) -> Iterator[WarcEntry | DamagedRecord]:
+    """Every response and revisit record of a WARC/ARC file (gzip or not), in file order.
+
+    Each entry carries its pointer (file name relative to `directory`, or the bare
+    name) and, when found, its request record. Damage is yielded as DamagedRecord and
+    iteration continues after it; a torn tail is the last item.
+    """
+    filename = path.relative_to(directory).as_posix() if directory else path.name
+    fmt: str | None = None
+    pending: tuple[StoredResponse, ParsedRecord] | None = None
+    requests: dict[str, _Request] = {}
+    previous: _Request | StoredResponse | None = None  # the record just before, if relevant
+    for item in scan_records(path, filename):
+        if isinstance(item, DamagedRecord):
+            if pending:
+                yield _entry(pending[0], None)
+            pending, previous = None, None
+            yield item
+            continue
+        fmt = fmt or _format_of(item.data)
+        pointer = WarcPointer(filename, item.offset, item.length)
+        try:
+            parsed = parse_record(item.data, fmt)
+            response = (
+                to_stored_response(parsed, pointer, fmt)
+                if parsed.record_type in RESPONSE_TYPES else None
+            )
+        except RecordError as exc:
+            previous = None
+            yield DamagedRecord(filename, item.offset, item.length, str(exc))
+            continue
+        if response is None and parsed.digest_problems:
+            # Not needed for reindex, but damage is worth knowing about wherever it is.
+            problems = "; ".join(parsed.digest_problems)
+            yield DamagedRecord(filename, item.offset, item.length,
+                                f"{parsed.record_type} record: {problems}")
+        if parsed.record_type == "request":
+            request = _Request(pointer, parsed)
+            adjacent = pending is not None and previous is pending[0]
+            if pending and _linked(pending[1], parsed, adjacent):
+                yield _entry(pending[0], request)
+                pending = None
+            else:
+                _remember(requests, request, item)
+            previous = request
+        elif response is not None:
+            if pending:
+                yield _entry(pending[0], None)
+            pending = None
+            match = next((r for r in reversed(requests.values())
+                          if _linked(parsed, r.parsed, previous is r)), None)
+            if match is not None:
+                requests = {k: r for k, r in requests.items() if r is not match}
+                yield _entry(response, match)
+            else:
+                pending = (response, parsed)
+            previous = response
+        else:
+            previous = None
+    if pending:
+        yield _entry(pending[0], None)
+
+
+def _remember(requests: dict[str, _Request], request: _Request, item: RawRecord) -> None:
+    key = request.parsed.warc("WARC-Record-ID") or f"#{item.offset}"
+    requests[key] = request
+    while len(requests) > _RECENT_REQUESTS:
+        del requests[next(iter(requests))]

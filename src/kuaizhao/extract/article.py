@@ -1,0 +1,212 @@
+"""`extract_article`: page bytes in, `Article` out, each field with its evidence.
+
+Order matters: everything that reads the page as published (metadata, lines,
+bylines, breadcrumbs) runs first; then captions are cut out of the tree; then the
+body is extracted from what is left. Nothing here raises for a page that is not an
+article: it returns an empty Article with `not_article_reason`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, tzinfo
+from urllib.parse import urljoin
+
+import lxml.html
+
+from kuaizhao.extract.body import extract_body
+from kuaizhao.extract.bylines import BylineField, parse_byline, wire_dateline
+from kuaizhao.extract.captions import take_captions
+from kuaizhao.extract.category import choose_category
+from kuaizhao.extract.dates import zone
+from kuaizhao.extract.keywords import extract_keywords
+from kuaizhao.extract.language import detect_language
+from kuaizhao.extract.metadata import PageMeta, read_metadata
+from kuaizhao.extract.options import ExtractOptions
+from kuaizhao.extract.parse import MAX_ELEMENTS, parse_page
+from kuaizhao.extract.provenance import resolve_provenance
+from kuaizhao.extract.published import (
+    TimeChoice,
+    choose_time,
+    htmldate_guess,
+    unlabelled_dates,
+    url_date,
+)
+from kuaizhao.extract.textlines import Line, page_lines
+from kuaizhao.extract.title import TitleChoice, choose_title, norm
+from kuaizhao.models import Article, Evidence
+
+CHINA = "Asia/Shanghai"
+_WINDOW_BEFORE, _WINDOW_AFTER = 4, 25
+_MAX_BYLINE_LINE = 200
+_MIN_BODY_CHARS = 20
+
+
+def extract_article(
+    html: bytes, url: str | None = None, options: ExtractOptions | None = None
+) -> Article:
+    """Extract an article from the page bytes `html` fetched from `url`.
+
+    Only the first `options.max_bytes` bytes are parsed (5 MiB by default). Raises
+    ExtractError only for bad options (unknown time zone, invalid category rule).
+    """
+    opts = options or ExtractOptions()
+    fixed_zone = zone(opts.default_timezone) if opts.default_timezone else None
+    if not isinstance(html, bytes | bytearray | memoryview):
+        raise TypeError(f"extract_article needs the page as bytes, got {type(html).__name__}")
+    parsed = parse_page(bytes(html), opts.content_type, opts.max_bytes)
+    if parsed.tree is None:
+        return Article(not_article_reason=parsed.reason)
+    root = parsed.tree
+    evidence: list[Evidence] = []
+    if parsed.truncated:
+        evidence.append(Evidence(
+            "text", f"input cut to its first {opts.max_bytes} bytes or {MAX_ELEMENTS} elements",
+            0.5))
+
+    meta = read_metadata(root)
+    lines = page_lines(root)
+    title = choose_title(root, meta.title)
+    title_text = title.value if title else ""
+    if title:
+        evidence.append(Evidence("title", title.rule, title.confidence))
+    window = _byline_window(lines, title_text)
+    near_title = [f for line in window if len(line.text) <= _MAX_BYLINE_LINE
+                  for f in parse_byline(line.text)]
+
+    caps = take_captions(root, url)
+    body = extract_body(root, url, title_text, opts.fast)
+    paragraphs = list(body.paragraphs)
+    wire = wire_dateline(paragraphs[0]) if paragraphs else None
+    text = "\n\n".join(paragraphs)
+
+    language, lang_rule = detect_language(text or " ".join(x.text for x in lines[:200]),
+                                          meta.language)
+    if language:
+        evidence.append(Evidence("language", lang_rule, 0.9 if lang_rule != "script" else 0.8))
+    tz = fixed_zone or (zone(CHINA) if language == "zh" else UTC)
+
+    published, updated = _times(meta, near_title, window, root, url, tz, opts)
+    for name, chosen in (("published_at", published), ("updated_at", updated)):
+        if chosen:
+            evidence.append(Evidence(name, chosen.rule, chosen.confidence))
+
+    site_names = [opts.source_name] if opts.source_name else []
+    site_names += [v for _, v in meta.site_name]
+    if title and title.site_name:
+        site_names.append(title.site_name)
+    prov = resolve_provenance(
+        near_title, list(body.bylines), wire, meta.author, meta.source, site_names, lines, url,
+        [line.text for line in window],
+    )
+    evidence.extend(prov.evidence)
+
+    labelled_category = next((f.value for f in near_title if f.field == "category"), None)
+    category = choose_category(url, opts.category_rules, lines, title_text, labelled_category,
+                               meta.breadcrumbs, meta.section)
+    if category:
+        evidence.append(Evidence("category", category.rule, category.confidence))
+
+    captions = tuple(dict.fromkeys([*caps.captions, *body.credits]))
+    if captions:
+        evidence.append(Evidence("captions", "figcaption/caption class/credit line", 0.8))
+    reason = _not_article_reason(text, lines, meta)
+    if reason:
+        text = ""
+    else:
+        evidence.append(Evidence("text", body.rule, 0.85))
+    keywords = extract_keywords(title_text, text, language, opts.max_keywords) if text else ()
+    if keywords:
+        evidence.append(Evidence("keywords", "tf-idf (jieba) / frequency", 0.6))
+    canonical = meta.canonical[0][1] if meta.canonical else None
+
+    return Article(
+        title=title_text,
+        subtitle=_subtitle(meta, title, text),
+        published_at=published.value if published else None,
+        updated_at=updated.value if updated else None,
+        author=prov.author,
+        editor=prov.editor,
+        source=prov.source,
+        reposted_from=prov.reposted_from,
+        reposted_from_url=prov.reposted_from_url,
+        original_title=prov.original_title,
+        category=category.value if category else None,
+        language=language,
+        canonical_url=urljoin(url, canonical) if url and canonical else canonical,
+        text=text,
+        captions=captions,
+        images=caps.images,
+        keywords=keywords,
+        evidence=tuple(_dedupe_evidence(evidence)),
+        not_article_reason=reason,
+    )
+
+
+def _byline_window(lines: list[Line], title: str) -> list[Line]:
+    """Lines around the headline, where datelines and 来源 live."""
+    target = norm(title)
+    index = None
+    if target:
+        for i, line in enumerate(lines):
+            n = norm(line.text)
+            if n == target or (line.heading and n and (n in target or target in n)):
+                index = i
+                if line.heading:
+                    break
+    if index is None:
+        return lines[:60]
+    return lines[max(0, index - _WINDOW_BEFORE): index + _WINDOW_AFTER]
+
+
+def _times(
+    meta: PageMeta, near_title: list[BylineField], window: list[Line],
+    root: lxml.html.HtmlElement, url: str | None, tz: tzinfo, opts: ExtractOptions,
+) -> tuple[TimeChoice | None, TimeChoice | None]:
+    now = opts.now
+    cands = [(rule, raw, 0.9) for rule, raw in meta.published]
+    cands += [(f"byline: {f.label}", f.value, 0.9) for f in near_title if f.field == "published"]
+    cands += [("date on a byline line", raw, 0.75)
+              for raw in unlabelled_dates([x.text for x in window], tz, now)]
+    published = choose_time(cands, tz, now)
+    if published is None:
+        fallback = [("htmldate", raw, 0.6) for raw in [htmldate_guess(root, url)] if raw]
+        fallback += [("date in URL", raw, 0.5) for raw in [url_date(url)] if raw]
+        published = choose_time(fallback, tz, now)
+    ucands = [(rule, raw, 0.85) for rule, raw in meta.updated]
+    ucands += [(f"byline: {f.label}", f.value, 0.85) for f in near_title if f.field == "updated"]
+    updated = choose_time(ucands, tz, now)
+    return published, updated
+
+
+def _dedupe_evidence(items: list[Evidence]) -> list[Evidence]:
+    seen: dict[str, Evidence] = {}
+    for item in items:
+        seen.setdefault(item.field, item)
+    return list(seen.values())
+
+
+def _subtitle(meta: PageMeta, title: TitleChoice | None, text: str) -> str | None:
+    """A declared description that is not just the opening of the body or the title."""
+    for _, value in meta.description:
+        n = norm(value)
+        if not n or (title and n == norm(title.value)) or n[:40] in norm(text[:400]):
+            continue
+        return value if len(value) <= 300 else None
+    return None
+
+
+def _not_article_reason(text: str, lines: list[Line], meta: PageMeta) -> str | None:
+    chars = len(norm(text))
+    if chars == 0:
+        return "no article body found"
+    if chars < _MIN_BODY_CHARS:
+        return f"body too short to be an article ({chars} characters)"
+    if meta.is_article:
+        return None
+    # An index page's "body" is a list of headlines: paragraphs that are each a link.
+    link_texts = {norm(t) for line in lines for t, _ in line.links}
+    paragraphs = [norm(p) for p in text.split("\n\n")]
+    linked = sum(len(p) for p in paragraphs if p in link_texts)
+    if linked * 2 >= chars and len(paragraphs) >= 5:
+        return f"looks like an index page: {linked * 100 // chars}% of the body is link text"
+    return None

@@ -1,0 +1,99 @@
+"""Rebuild the database from the WARC files alone.
+
+The WARC files are the archive; the database is derived from them. `reindex` forgets
+every capture, snapshot, story, index entry, fetch log and frontier row, then reads
+every record in write order and ingests it as the crawl would have: a response whose
+payload equals the URL's previous capture is a capture without a new snapshot, a
+revisit points back to its original, discovery documents (feeds, sitemaps, listing
+pages, marked by the crawler in the record's `Kuaizhao-Link-Kind` field) are kept as
+captures and not extracted. Damaged records are reported with file and offset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from kuaizhao.archive import DamagedRecord, WarcEntry, iter_warc, list_warc_files
+from kuaizhao.config import Settings
+from kuaizhao.models import ArchivedExchange, LinkKind
+from kuaizhao.pipeline.ingest import KIND_FIELD, extract_capture, new_capture, save
+from kuaizhao.sources import SourceConfig
+from kuaizhao.store.base import FrontierEntry, Store
+
+_KINDS = {k.value for k in LinkKind}
+
+
+@dataclass
+class ReindexReport:
+    files: int = 0
+    records: int = 0
+    snapshots: int = 0
+    damaged: list[DamagedRecord] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.files} WARC files, {self.records} response/revisit records, "
+                f"{self.snapshots} snapshots, {len(self.damaged)} damaged records skipped")
+
+
+class SourceMap:
+    """Which configured source a URL belongs to, by host (WARC records do not say)."""
+
+    def __init__(self, store: Store, sources: Sequence[SourceConfig]) -> None:
+        self._by_host: dict[str, tuple[int, SourceConfig]] = {}
+        for source in sources:
+            source_id = store.upsert_source(source.name, source.homepage, source.to_json())
+            for url in (source.homepage or "", *source.feeds, *source.sitemaps,
+                        *(lst.url for lst in source.listings)):
+                host = urlsplit(url).netloc.lower()
+                if host:
+                    self._by_host.setdefault(host, (source_id, source))
+
+    def lookup(self, url: str) -> tuple[int | None, SourceConfig | None]:
+        found = self._by_host.get(urlsplit(url).netloc.lower())
+        return found if found else (None, None)
+
+
+def reindex(store: Store, settings: Settings, sources: Sequence[SourceConfig],
+            progress: Callable[[ReindexReport], None] | None = None) -> ReindexReport:
+    store.reset_derived()
+    source_map = SourceMap(store, sources)
+    report = ReindexReport()
+    for path in list_warc_files(settings.warc_path):
+        report.files += 1
+        for entry in iter_warc(path):
+            if isinstance(entry, DamagedRecord):
+                report.damaged.append(entry)
+                continue
+            if entry.status is None or store.has_record(entry.record_id):
+                continue
+            report.records += 1
+            if _ingest(store, settings, source_map, entry):
+                report.snapshots += 1
+            if progress:
+                progress(report)
+    return report
+
+
+def _ingest(store: Store, settings: Settings, source_map: SourceMap, entry: WarcEntry) -> bool:
+    source_id, source = source_map.lookup(entry.target_uri)
+    archived = ArchivedExchange(
+        url=entry.target_uri, record_id=entry.record_id, response=entry.pointer,
+        request=entry.request, payload_digest=entry.payload_digest or "",
+        is_revisit=entry.is_revisit, fetched_at=entry.date, status=entry.status or 0,
+    )
+    capture = new_capture(archived, entry.http_headers, source_id)
+    article = None
+    marked = entry.warc_header(KIND_FIELD)
+    kind = LinkKind(marked) if marked in _KINDS else LinkKind.ARTICLE
+    previous = store.last_capture(capture.url)
+    unchanged = previous is not None and previous.payload_digest == capture.payload_digest
+    if kind is LinkKind.ARTICLE and not unchanged:
+        article = extract_capture(capture, entry.payload, source, settings)
+    with store.transaction():
+        # The frontier remembers the URL as done, so the next crawl does not fetch it anew.
+        store.enqueue([FrontierEntry(url=capture.url, source_id=source_id, kind=kind,
+                                     due_at=capture.captured_at)])
+        store.finish(capture.url, "ok", None)
+        return save(store, capture, article).snapshot_id is not None

@@ -1,0 +1,350 @@
+"""Full-text search on SQLite FTS5 (tables from migration 0002_search.sql).
+
+The pure parts (query language, tokens, snippets, related ranking) live in
+`kuaizhao.index`; this module only moves values between them and the database. It
+uses the store's connection and never commits: indexing a snapshot belongs to the
+same transaction as writing it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from kuaizhao.errors import NotFound, QueryError, StoreError
+from kuaizhao.index.keywords import key_terms, split_keywords
+from kuaizhao.index.query import Query
+from kuaizhao.index.related import RelatedCandidate, RelatedTarget, rank_related
+from kuaizhao.index.snippets import make_snippet
+from kuaizhao.index.tokens import fts_match, index_text, term_match
+from kuaizhao.models import SearchHit, SearchPage
+
+# Title matches count ten times a body match; meta keywords twice.
+_RANK = "bm25(search_fts, 10.0, 1.0, 2.0)"
+SORTS = ("relevance", "newest")
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+_RELATED_CANDIDATES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDoc:
+    """What the index needs of a snapshot; title and text must equal the stored row."""
+
+    snapshot_id: int
+    title: str
+    text: str
+    keywords: tuple[str, ...] = ()
+
+
+def _check_page(offset: int, limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise QueryError(
+            f"offset must be between 0 and {MAX_OFFSET}, got {offset}; "
+            "narrow the query with words or filters instead of paging that far"
+        )
+
+
+def _day_start(day: date) -> str:
+    return day.isoformat()  # sorts before any "YYYY-MM-DDT..." of the same day
+
+
+def _filters(
+    query_category: str | None,
+    query_source: str | None,
+    since: date | None,
+    until: date | None,
+) -> tuple[str, list[object]]:
+    """SQL conditions on search_docs `d` and their parameters."""
+    sql: list[str] = []
+    args: list[object] = []
+    if query_category is not None:
+        sql.append("d.category = ?")
+        args.append(query_category)
+    if query_source is not None:
+        sql.append("d.source_id = (SELECT id FROM sources WHERE name = ?)")
+        args.append(query_source)
+    if since is not None:
+        sql.append("d.sort_time >= ?")
+        args.append(_day_start(since))
+    if until is not None:
+        sql.append("d.sort_time < ?")
+        args.append(_day_start(until + timedelta(days=1)))
+    return (" AND ".join(sql) or "1"), args
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class SqliteSearch:
+    """Index, search, related news and listings over one SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    # ------------------------------------------------------------------ writing
+
+    def index(self, doc: IndexDoc) -> None:
+        """Index a snapshot as the searchable version of its URL.
+
+        Re-indexing is idempotent. Only the latest capture of a URL is searchable: an
+        older one is skipped, and a newer one replaces the version indexed before.
+        """
+        row = self._conn.execute(
+            "SELECT url, captured_at, title, text, story_id, source_id, category,"
+            " coalesce(published_at, captured_at) FROM snapshots WHERE id = ?",
+            (doc.snapshot_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(
+                f"snapshot {doc.snapshot_id} does not exist; write the snapshot row "
+                "before indexing it"
+            )
+        url, captured_at, title, text, story_id, source_id, category, sort_time = row
+        if (title, text) != (doc.title, doc.text):
+            raise StoreError(
+                f"IndexDoc for snapshot {doc.snapshot_id} differs from the stored title/text; "
+                "index exactly what the snapshot row holds"
+            )
+        newer = False
+        for other_id, other_captured in self._conn.execute(
+            "SELECT snapshot_id, captured_at FROM search_docs WHERE url = ?", (url,)
+        ).fetchall():
+            if (other_captured, other_id) > (captured_at, doc.snapshot_id):
+                newer = True
+            else:
+                self.remove(other_id)
+        if newer:
+            return
+        keywords = " ".join(split_keywords(doc.keywords))
+        self._conn.execute(
+            "INSERT INTO search_fts (rowid, title, body, keywords) VALUES (?, ?, ?, ?)",
+            (doc.snapshot_id, index_text(title), index_text(text), index_text(keywords)),
+        )
+        self._conn.execute(
+            "INSERT INTO search_docs (snapshot_id, url, story_id, source_id, category,"
+            " sort_time, captured_at, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.snapshot_id, url, story_id, source_id, category, sort_time, captured_at,
+             keywords),
+        )
+
+    def remove(self, snapshot_id: int) -> None:
+        """Take a snapshot out of search (no-op when it is not indexed).
+
+        The previous capture of the same URL does not come back by itself; index it
+        again if it should.
+        """
+        row = self._conn.execute(
+            "SELECT s.title, s.text, d.keywords FROM search_docs d"
+            " JOIN snapshots s ON s.id = d.snapshot_id WHERE d.snapshot_id = ?",
+            (snapshot_id,),
+        ).fetchone()
+        if row is None:
+            return
+        title, text, keywords = row
+        # A contentless table forgets what it indexed: 'delete' needs the same values.
+        self._conn.execute(
+            "INSERT INTO search_fts (search_fts, rowid, title, body, keywords)"
+            " VALUES ('delete', ?, ?, ?, ?)",
+            (snapshot_id, index_text(title), index_text(text), index_text(keywords)),
+        )
+        self._conn.execute("DELETE FROM search_docs WHERE snapshot_id = ?", (snapshot_id,))
+
+    def clear(self) -> None:
+        """Empty the index, for a full reindex."""
+        self._conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        self._conn.execute("DELETE FROM search_docs")
+
+    def optimize(self) -> None:
+        """Merge the index into one b-tree: faster queries after a bulk load."""
+        self._conn.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+
+    # ------------------------------------------------------------------ reading
+
+    def search(
+        self, query: Query, *, offset: int = 0, limit: int = 20, sort: str = "relevance"
+    ) -> SearchPage:
+        """One page of hits, reposts of a story collapsed into their best member."""
+        _check_page(offset, limit)
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
+        match = fts_match(query)
+        if match is None:
+            return self._newest(query, offset, limit)
+        where, args = _filters(query.category, query.source, query.since, query.until)
+        order = "score, id" if sort == "relevance" else "sort_time DESC, id DESC"
+        # Bare columns next to min() come from the row holding the minimum (SQLite).
+        sql = f"""
+            WITH hits AS MATERIALIZED (
+                SELECT rowid AS id, {_RANK} AS score FROM search_fts WHERE search_fts MATCH ?
+            ), grouped AS (
+                SELECT h.id AS id, min(h.score) AS score, d.sort_time AS sort_time
+                FROM hits h JOIN search_docs d ON d.snapshot_id = h.id
+                WHERE {where}
+                GROUP BY coalesce(d.story_id, -d.snapshot_id)
+            )
+            SELECT id, score, count(*) OVER () FROM grouped ORDER BY {order} LIMIT ? OFFSET ?
+        """
+        rows = self._conn.execute(sql, [match, *args, limit, offset]).fetchall()
+        total = rows[0][2] if rows else self._count(match, where, args) if offset else 0
+        scores = {r[0]: -r[1] for r in rows}
+        hits = self._hits([r[0] for r in rows], query.terms, scores)
+        return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit)
+
+    def listing(
+        self,
+        *,
+        category: str | None = None,
+        source: str | None = None,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> SearchPage:
+        """Newest searchable articles, optionally of one category or source."""
+        return self._newest(Query(category=category, source=source), offset, limit)
+
+    def related(self, snapshot_id: int, limit: int = 10) -> list[SearchHit]:
+        """Articles sharing the snapshot's key terms; see `index.related`."""
+        _check_page(0, limit)
+        row = self._conn.execute(
+            "SELECT url, story_id, coalesce(published_at, captured_at), title, text,"
+            " article_json FROM snapshots WHERE id = ?",
+            (snapshot_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no snapshot {snapshot_id}; check the id")
+        url, story_id, when, title, text, article_json = row
+        terms = key_terms(title, text, _json_keywords(article_json))
+        phrases = [p for p in map(term_match, terms) if p is not None]
+        if not phrases:
+            return []
+        ids = [
+            r[0]
+            for r in self._conn.execute(
+                f"SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY {_RANK}"
+                " LIMIT ?",
+                (" OR ".join(phrases), _RELATED_CANDIDATES),
+            )
+        ]
+        candidates = [
+            RelatedCandidate(r[0], r[1], r[2], datetime.fromisoformat(r[3]), r[4], r[5])
+            for r in self._fetch(
+                ids, "s.id, s.url, s.story_id, coalesce(s.published_at, s.captured_at),"
+                " s.title, s.text"
+            )
+        ]
+        target = RelatedTarget(snapshot_id, url, story_id, datetime.fromisoformat(when),
+                               tuple(terms))
+        ranked = rank_related(target, candidates, limit)
+        by_id = {h.snapshot_id: h for h in self._hits(
+            [r.candidate.snapshot_id for r in ranked], (), {}, with_story=False)}
+        out = []
+        for r in ranked:
+            hit = by_id[r.candidate.snapshot_id]
+            out.append(SearchHit(
+                snapshot_id=hit.snapshot_id, url=hit.url, title=hit.title,
+                published_at=hit.published_at, captured_at=hit.captured_at,
+                source=hit.source, category=hit.category,
+                snippet=make_snippet(r.candidate.text, r.shared[:3]),
+                score=float(len(r.shared)), also_reported_by=r.also_reported_by,
+            ))
+        return out
+
+    # ------------------------------------------------------------------ helpers
+
+    def _newest(self, query: Query, offset: int, limit: int) -> SearchPage:
+        _check_page(offset, limit)
+        where, args = _filters(query.category, query.source, query.since, query.until)
+        sql = f"""
+            WITH grouped AS (
+                SELECT d.snapshot_id AS id, max(d.sort_time) AS sort_time
+                FROM search_docs d WHERE {where}
+                GROUP BY coalesce(d.story_id, -d.snapshot_id)
+            )
+            SELECT id, count(*) OVER () FROM grouped
+            ORDER BY sort_time DESC, id DESC LIMIT ? OFFSET ?
+        """
+        rows = self._conn.execute(sql, [*args, limit, offset]).fetchall()
+        total = rows[0][1] if rows else 0
+        if not rows and offset:
+            total = self._conn.execute(
+                f"SELECT count(DISTINCT coalesce(d.story_id, -d.snapshot_id))"
+                f" FROM search_docs d WHERE {where}", args
+            ).fetchone()[0]
+        hits = self._hits([r[0] for r in rows], (), {})
+        return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit)
+
+    def _count(self, match: str, where: str, args: list[object]) -> int:
+        """Collapsed hit count, for a page past the end (the window count is absent)."""
+        return int(self._conn.execute(
+            f"SELECT count(DISTINCT coalesce(d.story_id, -d.snapshot_id))"
+            f" FROM search_fts JOIN search_docs d ON d.snapshot_id = search_fts.rowid"
+            f" WHERE search_fts MATCH ? AND {where}",
+            [match, *args],
+        ).fetchone()[0])
+
+    def _fetch(self, ids: Sequence[int], columns: str) -> list[Any]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._conn.execute(
+            f"SELECT {columns} FROM snapshots s WHERE s.id IN ({marks})", list(ids)
+        ).fetchall()
+        order = {snapshot_id: i for i, snapshot_id in enumerate(ids)}
+        return sorted(rows, key=lambda r: order[r[0]])
+
+    def _hits(
+        self,
+        ids: Sequence[int],
+        terms: Sequence[str],
+        scores: dict[int, float],
+        *,
+        with_story: bool = True,
+    ) -> list[SearchHit]:
+        rows = self._fetch(
+            ids,
+            "s.id, s.url, s.title, s.published_at, s.captured_at,"
+            " (SELECT name FROM sources WHERE id = s.source_id), s.category, s.text,"
+            " s.story_id",
+        )
+        others = self._story_urls([r[8] for r in rows if r[8] is not None]) if with_story else {}
+        hits = []
+        for sid, url, title, published, captured, source, category, text, story in rows:
+            reported = tuple(u for u in others.get(story, ()) if u != url)
+            hits.append(SearchHit(
+                snapshot_id=sid, url=url, title=title, published_at=_time(published),
+                captured_at=datetime.fromisoformat(captured), source=source or "",
+                category=category,
+                snippet=make_snippet(text, terms), score=scores.get(sid, 0.0),
+                also_reported_by=reported,
+            ))
+        return hits
+
+    def _story_urls(self, story_ids: Iterable[object]) -> dict[object, list[str]]:
+        wanted = sorted({s for s in story_ids if isinstance(s, int)})
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        out: dict[object, list[str]] = {}
+        for story, url in self._conn.execute(
+            f"SELECT DISTINCT story_id, url FROM snapshots WHERE story_id IN ({marks})"
+            " ORDER BY story_id, captured_at, id",
+            wanted,
+        ):
+            if url not in out.setdefault(story, []):
+                out[story].append(url)
+        return out
+
+
+def _json_keywords(article_json: str) -> list[str]:
+    try:
+        value = json.loads(article_json).get("keywords") or []
+    except (ValueError, AttributeError):
+        return []
+    return [str(k) for k in value] if isinstance(value, list) else []

@@ -1,0 +1,60 @@
+"""The ASGI application: pages, their JSON twins under /api/v1, static files, headers.
+
+`create_app(store, settings)` takes an open store; the caller owns and closes it.
+Handlers are plain functions run in the server's thread pool (the store serialises its
+own access). Swagger/ReDoc pages are off: they load scripts from a CDN, which neither
+the CSP nor an offline archive allows; the OpenAPI description is at
+/api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kuaizhao.config import Settings
+from kuaizhao.store.base import Store
+from kuaizhao.web import (
+    error_pages,
+    home,
+    listings,
+    lookup,
+    raw,
+    search,
+    snapshots,
+    takedown,
+)
+from kuaizhao.web.render import Site, make_environment
+from kuaizhao.web.security import SecurityHeaders
+
+OPENAPI_URL = "/api/v1/openapi.json"
+STATIC = Path(__file__).parent / "static"
+
+_DESCRIPTION = """JSON twins of every page of a kuaizhao news snapshot archive.
+
+Errors are `{"error": message, "status": code}`: 400 for a bad parameter or query,
+404 for something the archive does not hold, 410 for removed content, 503 when the
+archive cannot be read. Times are ISO 8601 with their offset.
+"""
+
+
+def create_app(store: Store, settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title=f"{settings.site_name} API",
+        version="1",
+        description=_DESCRIPTION,
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.site = Site(store=store, settings=settings, env=make_environment(),
+                          zone=ZoneInfo(settings.default_timezone))
+    error_pages.install(app)
+    for module in (home, snapshots, raw, lookup, search, listings, takedown):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,84 @@
+"""The raw capture, shown so that nothing in it can run against the site, and its WARC record.
+
+`/snapshots/{id}/raw` is our page with a sandboxed frame (no scripts, no same-origin);
+the frame's document, `/raw/content`, is the captured payload byte for byte, served
+with a CSP `sandbox` and `default-src 'none'`, so even opened directly it runs nothing
+and loads nothing from the live site. `/warc` returns the record exactly as stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kuaizhao.charset import detect_charset
+from kuaizhao.errors import ArchiveError, NotFound
+from kuaizhao.models import WarcPointer
+from kuaizhao.web import params
+from kuaizhao.web.render import render, site_of
+from kuaizhao.web.security import RAW_CSP
+
+router = APIRouter()
+MAX_RECORD_BYTES = 256 * 1024 * 1024
+
+
+def _record_path(warc_dir: Path, pointer: WarcPointer) -> Path:
+    """The WARC file a pointer names, refusing any name that leaves the warc directory."""
+    base = warc_dir.resolve()
+    path = (base / pointer.filename).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        raise NotFound(f"the WARC file {pointer.filename!r} of this snapshot is not in the "
+                       f"archive's warc directory; restore it or run `kuaizhao reindex`")
+    return path
+
+
+@router.get("/snapshots/{snapshot_id}/raw", include_in_schema=False,
+            response_class=HTMLResponse)
+def raw_page(request: Request, snapshot_id: str) -> HTMLResponse:
+    snap = site_of(request).store.snapshot(params.snapshot_id(snapshot_id))
+    return render(request, "raw.html", snap=snap)
+
+
+@router.get("/snapshots/{snapshot_id}/raw/content", include_in_schema=False)
+def raw_content(request: Request, snapshot_id: str) -> Response:
+    site = site_of(request)
+    snap = site.store.snapshot(params.snapshot_id(snapshot_id))
+    # Imported here: only this view reads WARC payloads; every other page works without.
+    from kuaizhao.archive import read_response
+
+    stored = read_response(site.settings.warc_path, snap.warc)
+    charset = detect_charset(stored.payload, stored.header("content-type"))
+    return Response(stored.payload, media_type=f"text/html; charset={charset}", headers={
+        "Content-Security-Policy": RAW_CSP,
+        "X-Frame-Options": "SAMEORIGIN",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+    })
+
+
+@router.get("/snapshots/{snapshot_id}/warc", tags=["snapshots"],
+            summary="The snapshot's WARC response record, exactly as stored",
+            responses={200: {"content": {"application/warc": {}}},
+                       404: {"description": "no such snapshot, or its WARC file is missing"}})
+def warc_record(request: Request, snapshot_id: str) -> Response:
+    site = site_of(request)
+    snap = site.store.snapshot(params.snapshot_id(snapshot_id))
+    pointer = snap.warc
+    if not 0 < pointer.length <= MAX_RECORD_BYTES or pointer.offset < 0:
+        raise ArchiveError(f"snapshot {snap.id} points at an impossible WARC record "
+                           f"({pointer.filename} offset {pointer.offset} length "
+                           f"{pointer.length}); run `kuaizhao reindex`")
+    path = _record_path(site.settings.warc_path, pointer)
+    with path.open("rb") as fh:
+        fh.seek(pointer.offset)
+        data = fh.read(pointer.length)
+    if len(data) != pointer.length:
+        raise ArchiveError(f"{pointer.filename} ends before the record of snapshot {snap.id} "
+                           f"(offset {pointer.offset}, length {pointer.length}); "
+                           "the file is truncated")
+    gz = pointer.filename.endswith(".gz")
+    name = f"kuaizhao-snapshot-{snap.id}.warc" + (".gz" if gz else "")
+    return Response(data, media_type="application/warc", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})

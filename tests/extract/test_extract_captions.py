@@ -1,0 +1,55 @@
+"""Captions and photo credits are kept apart from the body."""
+
+from __future__ import annotations
+
+import pytest
+
+from kuaizhao import extract_article
+from kuaizhao.extract.captions import is_credit_line
+
+BODY = "".join(f"<p>这是正文第{i}段，讲述了会议的主要内容和各方的意见建议，内容充实。</p>"
+               for i in range(8))
+
+
+def _page(figure: str) -> bytes:
+    return (f"<html><head><title>测试新闻标题_某网</title></head><body><h1>测试新闻标题</h1>"
+            f"<div class='article'>{figure}{BODY}</div></body></html>").encode()
+
+
+@pytest.mark.parametrize(
+    ("figure", "caption"),
+    [
+        ("<figure><img src='a.jpg'><figcaption>会场一角</figcaption></figure>", "会场一角"),
+        ("<p><img src='a.jpg'></p><p>座谈会现场。无锡日报供图</p>", "座谈会现场。无锡日报供图"),
+        ("<p><img src='a.jpg'></p><p style='text-align: center'>图为会议现场，代表们正在发言</p>",
+         "图为会议现场，代表们正在发言"),
+        ("<div class='pic_txt'>嘉宾合影</div>", "嘉宾合影"),
+        ("<p>（新华社记者 张三 摄）</p>", "（新华社记者 张三 摄）"),
+        ("<p><img src='a.jpg'></p><p>图片来源：视觉中国</p>", "图片来源：视觉中国"),
+    ],
+)
+def test_caption_is_taken_out_of_the_text(figure: str, caption: str) -> None:
+    article = extract_article(_page(figure), "https://example.cn/a.html")
+    assert caption in article.captions
+    assert caption not in article.text
+    assert "这是正文第7段" in article.text
+
+
+def test_image_gets_its_caption_and_absolute_url() -> None:
+    page = _page("<p><img src='/img/a.jpg' alt='现场'></p><p>座谈会现场。无锡日报供图</p>")
+    article = extract_article(page, "https://example.cn/news/a.html")
+    assert article.images[0].src == "https://example.cn/img/a.jpg"
+    assert article.images[0].caption == "座谈会现场。无锡日报供图"
+    assert article.images[0].alt == "现场"
+
+
+def test_sentence_after_image_stays_in_body() -> None:
+    sentence = "张建锋表示，这款芯片的性能是同类产品的十倍以上，并将在年内上市销售。"
+    article = extract_article(_page(f"<p><img src='a.jpg'></p><p>{sentence}</p>"))
+    assert sentence in article.text
+    assert sentence not in article.captions
+
+
+@pytest.mark.parametrize("line", ["他们一起拍摄了这部影片。", "来源：人民资讯", "今天天气很好。"])
+def test_not_credit_lines(line: str) -> None:
+    assert not is_credit_line(line)

@@ -1,0 +1,402 @@
+"""The search backend suite. Every test talks to a `SearchHarness`; the `backend`
+fixture builds one per backend, so a PostgreSQL backend adds a factory to BACKENDS
+and passes the same tests."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kuaizhao.errors import NotFound, QueryError, StoreError
+from kuaizhao.index.query import parse_query
+from kuaizhao.store.sqlite_search import IndexDoc, SqliteSearch
+
+T0 = datetime(2024, 2, 7, 13, 2, tzinfo=UTC)
+SEED = Path("/work/shared/seed/000_75f45cc625d77c14.txt").read_text("utf-8")
+
+
+@dataclass
+class SearchHarness:
+    """A search backend plus the minimum of rows it reads (sources, captures, snapshots)."""
+
+    conn: Any
+    search: Any
+    insert: Callable[..., int]
+    update: Callable[[str, tuple[Any, ...]], None]
+    _stories: dict[str, int] = field(default_factory=dict)
+
+    def add(
+        self,
+        title: str,
+        text: str,
+        *,
+        url: str | None = None,
+        source: str = "人民资讯",
+        category: str | None = "国内",
+        published: datetime | None = T0,
+        captured: datetime | None = None,
+        story: str | None = None,
+        keywords: tuple[str, ...] = (),
+        index: bool = True,
+    ) -> int:
+        sid = self.insert(
+            title,
+            text,
+            url,
+            source,
+            category,
+            published,
+            captured or (published or T0) + timedelta(hours=2),
+            story,
+            keywords,
+            self._stories,
+        )
+        if index:
+            self.search.index(IndexDoc(sid, title, text, keywords))
+        return sid
+
+    def find(self, q: str, **kw: Any) -> list[int]:
+        return [h.snapshot_id for h in self.search.search(parse_query(q), **kw).hits]
+
+
+def _sqlite_harness(tmp_path: Path) -> Iterator[SearchHarness]:
+    conn = sqlite3.connect(tmp_path / "search.sqlite3")
+    folder = resources.files("kuaizhao.store") / "sql" / "sqlite"
+    for name in ("0001_core.sql", "0002_search.sql"):
+        conn.executescript((folder / name).read_text(encoding="utf-8"))
+    counter = iter(range(1, 1_000_000))
+
+    def insert(
+        title: str,
+        text: str,
+        url: str | None,
+        source: str,
+        category: str | None,
+        published: datetime | None,
+        captured: datetime,
+        story: str | None,
+        keywords: tuple[str, ...],
+        stories: dict[str, int],
+    ) -> int:
+        n = next(counter)
+        conn.execute(
+            "INSERT OR IGNORE INTO sources (name, config_json, updated_at) VALUES (?, '{}', '')",
+            (source,),
+        )
+        source_id = conn.execute("SELECT id FROM sources WHERE name = ?", (source,)).fetchone()[0]
+        cap = conn.execute(
+            "INSERT INTO captures (url, source_id, captured_at, status, warc_file, warc_offset,"
+            " warc_length, record_id, payload_digest) VALUES (?, ?, ?, 200, 'a.warc.gz', ?, 1,"
+            " ?, ?)",
+            (
+                url or f"https://news.example.cn/{n}.html",
+                source_id,
+                captured.isoformat(),
+                n,
+                f"urn:{n}",
+                f"sha1:{n}",
+            ),
+        ).lastrowid
+        story_id = None
+        if story is not None:
+            if story not in stories:
+                stories[story] = conn.execute(
+                    "INSERT INTO stories (created_at) VALUES ('')"
+                ).lastrowid
+            story_id = stories[story]
+        return int(
+            conn.execute(
+                "INSERT INTO snapshots (capture_id, url, source_id, captured_at, published_at, title,"
+                " category, text, article_json, payload_digest, story_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    cap,
+                    url or f"https://news.example.cn/{n}.html",
+                    source_id,
+                    captured.isoformat(),
+                    published.isoformat() if published else None,
+                    title,
+                    category,
+                    text,
+                    json.dumps({"keywords": list(keywords)}),
+                    f"sha1:{n}",
+                    story_id,
+                ),
+            ).lastrowid
+        )
+
+    def update(sql: str, args: tuple[Any, ...]) -> None:
+        conn.execute(sql, args)
+
+    yield SearchHarness(conn, SqliteSearch(conn), insert, update)
+    conn.close()
+
+
+BACKENDS: dict[str, Callable[[Path], Iterator[SearchHarness]]] = {"sqlite": _sqlite_harness}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchHarness]:
+    yield from BACKENDS[request.param](tmp_path)
+
+
+# ------------------------------------------------------------------ finding
+
+
+def test_chinese_words_of_every_length_are_found(backend: SearchHarness) -> None:
+    a = backend.add("无锡:放大“三个效应” 打造产业科技创新高地", SEED)
+    b = backend.add("门牌日照常", "门牌日照常新，安装简单。")
+    for word, want in [
+        ("锡", {a}),
+        ("无锡", {a}),
+        ("新质生产力", {a}),
+        ("日照", {b}),
+        ("简单", {b}),
+        ("照常", {b}),
+        ("科技创新", {a}),
+        ("不存在的词", set()),
+    ]:
+        assert set(backend.find(word)) == want, word
+
+
+def test_recall_on_random_substrings(backend: SearchHarness) -> None:
+    paragraphs = [p for p in SEED.split("\n") if len(p) > 20]
+    ids = {backend.add(f"第{i}段", p): p for i, p in enumerate(paragraphs)}
+    runs = [m.group() for p in paragraphs for m in re.finditer(r"[\u4e00-\u9fff]{2,}", p)]
+    rng = random.Random(3)
+    for _ in range(150):
+        run = rng.choice(runs)
+        n = rng.randint(2, min(4, len(run)))
+        start = rng.randrange(len(run) - n + 1)
+        word = run[start : start + n]
+        want = {i for i, p in ids.items() if word in p or word in f"第{list(ids).index(i)}段"}
+        got = set(backend.find(word, limit=100))
+        assert got == want, word
+
+
+def test_english_stemming_and_title_weight(backend: SearchHarness) -> None:
+    body = backend.add("Markets today", "Traders were running for cover as shares fell.")
+    title = backend.add("Running shoes", "A review of shoes.")
+    assert backend.find("run") == [title, body]
+    assert backend.find("RUNS") == [title, body]
+
+
+def test_phrases_or_and_exclusion(backend: SearchHarness) -> None:
+    a = backend.add("甲", "华为发布新手机")
+    b = backend.add("乙", "小米发布新手机，不是华为")
+    c = backend.add("丙", "手机 发布")
+    assert set(backend.find('"发布新手机"')) == {a, b}
+    assert set(backend.find("华为 OR 小米")) == {a, b}
+    assert set(backend.find("发布 -华为")) == {c}
+    assert set(backend.find("手机 发布 -小米 -华为")) == {c}
+
+
+def test_snippets_mark_query_terms_in_original_text(backend: SearchHarness) -> None:
+    backend.add("标题", "<b>无锡</b>的科技创新 & 更多。" + SEED)
+    hit = backend.search.search(parse_query("科技创新")).hits[0]
+    assert "<mark>科技创新</mark>" in hit.snippet
+    assert "<b>" not in hit.snippet
+    assert " 科 技" not in hit.snippet
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "NEAR(无锡 科技, 2)",
+        "无锡*",
+        "title:无锡",
+        '"无锡',
+        "'; DELETE FROM snapshots; --",
+        "😀 无锡",
+        "^ * : ( )",
+        "AND OR NOT",
+        "无" * 499,
+    ],
+)
+def test_hostile_queries_are_harmless(backend: SearchHarness, q: str) -> None:
+    backend.add("无锡", SEED)
+    backend.search.search(parse_query(q))
+    assert backend.find("无锡")
+
+
+# ------------------------------------------------------------------ ranking and shape
+
+
+def test_stories_collapse_with_other_urls(backend: SearchHarness) -> None:
+    first = backend.add("无锡科技创新", SEED, url="https://a.cn/1", story="s1")
+    backend.add("转载：无锡科技创新", SEED, url="https://b.cn/2", story="s1")
+    backend.add("又一转载", SEED, url="https://c.cn/3", story="s1")
+    alone = backend.add("别的", "无锡的另一件事", url="https://d.cn/4")
+    page = backend.search.search(parse_query("无锡"))
+    assert page.total == 2
+    assert [h.snapshot_id for h in page.hits] == [first, alone]
+    assert set(page.hits[0].also_reported_by) == {"https://b.cn/2", "https://c.cn/3"}
+    assert page.hits[1].also_reported_by == ()
+
+
+def test_only_latest_capture_of_a_url_is_searchable(backend: SearchHarness) -> None:
+    url = "https://a.cn/changing"
+    old = backend.add("旧标题", "无锡 旧版本", url=url, captured=T0)
+    new = backend.add("新标题", "无锡 新版本", url=url, captured=T0 + timedelta(hours=5))
+    assert backend.find("无锡") == [new]
+    assert backend.find("旧版本") == []
+    late_old = backend.add("更旧", "无锡 更旧版本", url=url, captured=T0 - timedelta(days=1))
+    assert backend.find("无锡") == [new]
+    assert late_old != old
+    assert backend.find("更旧版本") == []
+
+
+def test_filters(backend: SearchHarness) -> None:
+    a = backend.add("无锡一", "无锡", category="国内", source="新华社", published=T0)
+    b = backend.add(
+        "无锡二", "无锡", category="国际", source="人民网", published=T0 + timedelta(days=10)
+    )
+    c = backend.add(
+        "无锡三",
+        "无锡",
+        category="国内",
+        source="人民网",
+        published=None,
+        captured=T0 + timedelta(days=20),
+    )
+    assert set(backend.find("无锡 category:国内")) == {a, c}
+    assert set(backend.find("无锡 source:人民网")) == {b, c}
+    assert set(backend.find("无锡 since:2024-02-17")) == {b, c}
+    assert set(backend.find("无锡 until:2024-02-17")) == {a, b}
+    assert set(backend.find("无锡 since:2024-02-07 until:2024-02-07")) == {a}
+    assert backend.find("无锡 source:nobody") == []
+    assert set(backend.find("category:国内")) == {a, c}
+
+
+def test_sort_newest_and_pagination(backend: SearchHarness) -> None:
+    ids = [
+        backend.add(f"无锡 {i}", "无锡" * (i + 1), published=T0 + timedelta(days=i))
+        for i in range(7)
+    ]
+    newest = backend.find("无锡", sort="newest", limit=100)
+    assert newest == ids[::-1]
+    pages = []
+    page = backend.search.search(parse_query("无锡"), limit=3)
+    assert page.total == 7
+    while True:
+        pages += [h.snapshot_id for h in page.hits]
+        if page.next_offset is None:
+            break
+        page = backend.search.search(parse_query("无锡"), offset=page.next_offset, limit=3)
+    assert sorted(pages) == sorted(ids)
+    assert len(pages) == 7
+    past = backend.search.search(parse_query("无锡"), offset=50, limit=3)
+    assert past.hits == ()
+    assert past.total == 7
+
+
+def test_bad_page_arguments(backend: SearchHarness) -> None:
+    q = parse_query("无锡")
+    with pytest.raises(QueryError, match="sort must be"):
+        backend.search.search(q, sort="oldest")
+    with pytest.raises(QueryError, match="limit must be"):
+        backend.search.search(q, limit=0)
+    with pytest.raises(QueryError, match="offset must be"):
+        backend.search.search(q, offset=-1)
+
+
+def test_hit_fields(backend: SearchHarness) -> None:
+    sid = backend.add("无锡标题", "正文", url="https://a.cn/x", source="人民资讯", category="国内")
+    hit = backend.search.search(parse_query("无锡")).hits[0]
+    assert (hit.snapshot_id, hit.url, hit.title, hit.source, hit.category) == (
+        sid,
+        "https://a.cn/x",
+        "无锡标题",
+        "人民资讯",
+        "国内",
+    )
+    assert hit.published_at == T0
+    assert hit.captured_at == T0 + timedelta(hours=2)
+    assert hit.score > 0
+
+
+def test_listing_newest_first_by_category_and_source(backend: SearchHarness) -> None:
+    a = backend.add("一", "正文", category="国内", source="甲", published=T0)
+    b = backend.add("二", "正文", category="国际", source="甲", published=T0 + timedelta(days=1))
+    c = backend.add("三", "正文", category="国内", source="乙", published=T0 + timedelta(days=2))
+    backend.add("四", "正文", category="国内", index=False)
+    assert [h.snapshot_id for h in backend.search.listing().hits] == [c, b, a]
+    assert [h.snapshot_id for h in backend.search.listing(category="国内").hits] == [c, a]
+    page = backend.search.listing(source="甲", limit=1)
+    assert [h.snapshot_id for h in page.hits] == [b]
+    assert page.total == 2
+
+
+# ------------------------------------------------------------------ index maintenance
+
+
+def test_remove_and_reindex(backend: SearchHarness) -> None:
+    sid = backend.add("无锡", "科技创新")
+    backend.search.remove(sid)
+    backend.search.remove(sid)  # no-op the second time
+    assert backend.find("科技创新") == []
+    backend.search.index(IndexDoc(sid, "无锡", "科技创新"))
+    backend.search.index(IndexDoc(sid, "无锡", "科技创新"))  # idempotent
+    assert backend.find("科技创新") == [sid]
+    backend.search.clear()
+    assert backend.find("科技创新") == []
+
+
+def test_indexed_rows_are_guarded_and_kept_in_sync(backend: SearchHarness) -> None:
+    sid = backend.add("无锡", "科技创新", category="国内")
+    with pytest.raises(Exception, match="remove it from search"):
+        backend.update("UPDATE snapshots SET text = 'x' WHERE id = ?", (sid,))
+    with pytest.raises(Exception, match="remove it from search"):
+        backend.update("DELETE FROM snapshots WHERE id = ?", (sid,))
+    backend.update("UPDATE snapshots SET category = '国际' WHERE id = ?", (sid,))
+    assert backend.find("无锡 category:国际") == [sid]
+
+
+def test_index_refuses_a_doc_unlike_its_row(backend: SearchHarness) -> None:
+    sid = backend.add("无锡", "科技创新", index=False)
+    with pytest.raises(StoreError, match="differs from the stored"):
+        backend.search.index(IndexDoc(sid, "无锡", "别的正文"))
+    with pytest.raises(StoreError, match="does not exist"):
+        backend.search.index(IndexDoc(9999, "x", "y"))
+
+
+# ------------------------------------------------------------------ related
+
+
+def test_related_excludes_self_and_story_and_ranks_by_shared_terms(
+    backend: SearchHarness,
+) -> None:
+    target = backend.add(
+        "无锡打造产业科技创新高地", SEED, story="s1", keywords=("无锡", "科技创新", "新质生产力")
+    )
+    backend.add("转载 无锡打造产业科技创新高地", SEED, story="s1", url="https://b.cn/r")
+    strong = backend.add(
+        "新质生产力在锡加速奔涌",
+        "无锡以科技创新带动新质生产力。",
+        published=T0 + timedelta(days=16),
+    )
+    weak = backend.add(
+        "奏响科创春之声", "全国两会对科技创新的重视。", published=T0 - timedelta(days=300)
+    )
+    backend.add("无关", "今天天气很好。")
+    hits = backend.search.related(target)
+    ids = [h.snapshot_id for h in hits]
+    assert ids[:2] == [strong, weak]
+    assert target not in ids
+    assert len(ids) == 2
+    assert "<mark>" in hits[0].snippet
+
+
+def test_related_of_unknown_snapshot(backend: SearchHarness) -> None:
+    with pytest.raises(NotFound):
+        backend.search.related(424242)

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kuaizhao.errors import MigrationError, NotFound, StoreError
+from kuaizhao.models import Article, LinkKind, WarcPointer
+from kuaizhao.store import SqliteStore
+from kuaizhao.store.base import FrontierEntry, NewCapture
+
+T0 = datetime(2024, 2, 7, 15, 45, 8, tzinfo=UTC)
+BODY = "2月5日，无锡市在中航工业雷华电子技术研究所召开在锡大院大所科技创新工作座谈会。" * 4
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    s = SqliteStore.open(tmp_path / "k.sqlite3")
+    yield s
+    s.close()
+
+
+def capture(url: str, digest: str, n: int, *, revisit: bool = False) -> NewCapture:
+    return NewCapture(
+        url=url,
+        source_id=None,
+        captured_at=T0 + timedelta(minutes=n),
+        status=200,
+        content_type="text/html",
+        response=WarcPointer("a.warc.gz", n * 100, 90),
+        request=WarcPointer("a.warc.gz", n * 100 + 90, 10),
+        record_id=f"urn:uuid:{n}",
+        payload_digest=digest,
+        is_revisit=revisit,
+        etag=f'"e{n}"',
+        last_modified=None,
+    )
+
+
+def article(title: str, text: str = BODY) -> Article:
+    return Article(
+        title=title,
+        text=text,
+        category="国内",
+        language="zh",
+        published_at=datetime(2024, 2, 7, 13, 2, tzinfo=UTC),
+    )
+
+
+def test_migrations_apply_once_and_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    SqliteStore.open(path).close()
+    SqliteStore.open(path).close()
+    conn = sqlite3.connect(path)
+    versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+    assert versions == list(range(1, len(versions) + 1))
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    SqliteStore.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_migrations VALUES (999, 'future', NULL)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(MigrationError, match="newer than this kuaizhao"):
+        SqliteStore.open(path)
+
+
+def test_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="reindex"):
+        SqliteStore.open(path)
+
+
+def test_frontier_claims_leases_and_release(store: SqliteStore) -> None:
+    with store.transaction():
+        added = store.enqueue(
+            [
+                FrontierEntry(f"http://a.test/{i}", None, LinkKind.ARTICLE, T0, priority=i)
+                for i in range(3)
+            ]
+        )
+        assert store.enqueue([FrontierEntry("http://a.test/0", None, LinkKind.ARTICLE, T0)]) == 0
+    assert added == 3
+    first = store.claim_due(T0, 2, 60, "host:1")
+    assert [i.url for i in first] == ["http://a.test/2", "http://a.test/1"]
+    assert [i.url for i in store.claim_due(T0, 5, 60, "host:2")] == ["http://a.test/0"]
+    assert store.claim_due(T0 + timedelta(seconds=30), 5, 60, "host:3") == []
+    # an expired lease is due again
+    assert len(store.claim_due(T0 + timedelta(seconds=61), 5, 60, "host:3")) == 3
+    assert set(store.claimants()) == {"host:3"}
+    assert store.release_claims("host:3") == 3
+    with store.transaction():
+        store.finish("http://a.test/0", "ok", None)
+    assert len(store.claim_due(T0, 5, 60, "h")) == 2
+
+
+def test_snapshots_stories_and_timeline(store: SqliteStore) -> None:
+    with store.transaction():
+        c1 = capture("http://a.test/x", "sha1:A", 1)
+        s1 = store.add_snapshot(store.add_capture(c1), c1, article("一"), None, "fp1")
+        c2 = capture("http://a.test/x", "sha1:A", 2, revisit=True)
+        store.add_capture(c2)
+        c3 = capture("http://b.test/y", "sha1:B", 3)
+        s3 = store.add_snapshot(
+            store.add_capture(c3), c3, article("二"), store.story_of_text("fp1"), "fp1"
+        )
+    one, three = store.snapshot(s1), store.snapshot(s3)
+    assert one.article.title == "一"
+    assert one.article.published_at == datetime(2024, 2, 7, 13, 2, tzinfo=UTC)
+    assert one.story_id == three.story_id is not None
+    assert [m.id for m in store.story_members(one.story_id)] == [s1, s3]
+    timeline = store.captures_of_url("http://a.test/x")
+    assert [(c.is_revisit, c.snapshot_id) for c in timeline] == [(False, s1), (True, s1)]
+    last = store.last_capture("http://a.test/x")
+    assert last is not None
+    assert last.record_id == "urn:uuid:2"
+    assert last.etag == '"e2"'
+    stats = store.stats()
+    assert (stats.captures, stats.revisits, stats.snapshots) == (3, 1, 2)
+    assert store.categories() == [("国内", 2)]
+    with pytest.raises(NotFound):
+        store.snapshot(999)
+
+
+def _half_written(store: SqliteStore) -> None:
+    with store.transaction():
+        c = capture("http://a.test/x", "sha1:A", 1)
+        store.add_snapshot(store.add_capture(c), c, article("一"), None, None)
+        raise RuntimeError("killed half way")
+
+
+def test_failed_transaction_leaves_nothing(store: SqliteStore) -> None:
+    with pytest.raises(RuntimeError):
+        _half_written(store)
+    assert store.stats().captures == 0
+    assert store.search("无锡").total == 0
+
+
+def test_reset_derived_keeps_sources(store: SqliteStore) -> None:
+    sid = store.upsert_source("人民资讯", "http://a.test/", "{}")
+    with store.transaction():
+        c = capture("http://a.test/x", "sha1:A", 1)
+        store.add_snapshot(store.add_capture(c), c, article("一"), None, None)
+    assert store.search("无锡").total == 1
+    store.reset_derived()
+    assert store.stats().snapshots == 0
+    assert store.search("无锡").total == 0
+    assert [s.id for s in store.sources()] == [sid]

@@ -1,0 +1,31 @@
+"""Fixtures: one real archive per test package, the app over it, a client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from web_archive import Archive, build_archive
+
+from kuaizhao.web.app import create_app
+
+
+@pytest.fixture(scope="package")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    built = build_archive(tmp_path_factory.mktemp("web-archive"))
+    yield built
+    built.store.close()
+
+
+@pytest.fixture(scope="package")
+def app(archive: Archive) -> FastAPI:
+    return create_app(archive.store, archive.settings)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver",
+                           follow_redirects=False) as c:
+        yield c
