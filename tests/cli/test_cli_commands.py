@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kuaizhao.cli.main import COMMAND_MODULES, build_parser, main
+
+DOCS = Path(__file__).parents[2] / "docs" / "cli.md"
+
+
+def commands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sorted(sub.choices)  # type: ignore[arg-type]
+
+
+def test_every_command_module_registers_a_command() -> None:
+    assert len(commands()) == len(COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help_with_an_example(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([name, "--help"])
+    assert done.value.code == 0
+    assert "Example:" in capsys.readouterr().out
+
+
+def test_every_command_is_documented() -> None:
+    documented = set(re.findall(r"^## `kuaizhao ([a-z-]+)", DOCS.read_text("utf-8"), re.M))
+    assert documented == set(commands())
+
+
+def test_python_dash_m_and_exit_codes(tmp_path: Path) -> None:
+    run = [sys.executable, "-m", "kuaizhao", "--home", str(tmp_path)]
+    ok = subprocess.run([*run, "stats", "--json"], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert '"snapshots": 0' in ok.stdout
+    bad = subprocess.run([*run, "search", 'x' * 600], capture_output=True, text=True,
+                         check=False)
+    assert bad.returncode == 2
+    assert "error:" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    missing = subprocess.run([*run, "crawl", "--once"], capture_output=True, text=True,
+                             check=False)
+    assert missing.returncode == 2
+    assert "sources.toml" in missing.stderr
+
+
+def test_sources_check_reports_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "s.toml"
+    bad.write_text('[[source]]\nname = "x"\nfeeds = ["ftp://x"]\n', encoding="utf-8")
+    assert main(["sources", "check", str(bad)]) == 2
+    out = capsys.readouterr().out
+    assert f"{bad}:3:" in out
+
+
+def test_config_masks_secrets(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KUAIZHAO_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    assert main(["--home", str(tmp_path), "config"]) == 0
+    out = capsys.readouterr().out
+    assert "********" in out
+    assert "x.db" not in out
