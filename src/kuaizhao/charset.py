@@ -49,11 +49,14 @@ def declared_charsets(body: bytes, content_type: str | None = None) -> list[str]
 
 
 def detect_charset(body: bytes, content_type: str | None = None) -> str:
-    """The codec that decodes `body` best: BOM, then a declared charset that decodes
-    cleanly, then UTF-8, then statistical detection, then GB18030 as a last resort."""
+    """The codec that decodes `body` best: BOM, then UTF-8 when the non-ASCII bytes are
+    valid UTF-8, then a declared charset that decodes cleanly, then statistical
+    detection, then GB18030 as a last resort."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name
+    if _is_multibyte_utf8(body):
+        return "utf-8"
     candidates = [*declared_charsets(body, content_type), "utf-8"]
     for name in dict.fromkeys(candidates):
         try:
@@ -65,6 +68,22 @@ def detect_charset(body: bytes, content_type: str | None = None) -> str:
     if best is not None and best.encoding:
         return _normalise(best.encoding) or best.encoding
     return "gb18030"
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    """Bytes that hold non-ASCII characters and decode strictly as UTF-8 are UTF-8,
+    whatever the page declares: Latin-1/cp1252 and GBK decode almost any bytes, so
+    "decodes cleanly" proves nothing for them, while legacy-encoded text that is also
+    valid multi-byte UTF-8 practically never occurs. Pages re-saved as UTF-8 keep their
+    old `charset=iso-8859-1` meta; decoding them as declared garbles every ü (fÃ¼r)."""
+    if body.isascii():
+        return False
+    try:
+        # Not final: a body cut at a byte limit may end inside a character.
+        codecs.getincrementaldecoder("utf-8")().decode(body, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -11,6 +11,7 @@ the two in step.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -61,6 +62,15 @@ def _database_url(value: Any) -> str | None:
     if value == "" or value.startswith("sqlite:///"):
         return None
     return "must be empty (the embedded SQLite database in the home directory) or sqlite:///PATH"
+
+
+def _http_url_or_empty(value: Any) -> str | None:
+    if value == "" or value.startswith(("http://", "https://")):
+        return None
+    return "must be empty or an http:// or https:// address such as https://news.example.org"
+
+
+_SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
 
 
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
@@ -127,6 +137,42 @@ SETTINGS: tuple[Setting, ...] = (
         check=_positive,
     ),
     Setting("log_format", str, "text", "log line format", check=_one_of("text", "json")),
+    # accounts and subscriptions (docs/subscriptions.md)
+    Setting("signup_enabled", bool, True, "visitors may create reader accounts at /signup"),
+    Setting(
+        "secret_key",
+        str,
+        "",
+        "key CSRF tokens are derived from; empty means a random key kept in the database",
+        secret=True,
+    ),
+    Setting(
+        "public_url",
+        str,
+        "",
+        "the site's address as readers reach it (https://... makes cookies Secure; "
+        "used for links in feeds, webhooks and digests)",
+        check=_http_url_or_empty,
+    ),
+    Setting("smtp_host", str, "", "SMTP server for daily digests; empty disables digests"),
+    Setting("smtp_port", int, 25, "port of the SMTP server", check=_port),
+    Setting("smtp_from", str, "", "sender address of digest e-mails"),
+    Setting(
+        "webhook_allow_private",
+        bool,
+        False,
+        "let webhooks reach private and loopback addresses (only on a trusted network)",
+    ),
+    # versions and stories (docs/versions.md)
+    Setting(
+        "recheck_schedule",
+        str,
+        "1h,6h,1d,7d,30d",
+        "ages after its first capture at which an article is fetched again (conditional GET) "
+        "to find edits and removals; units s, m, h, d, w; empty: never",
+        check=lambda v: None if _SCHEDULE.match(v) else
+        "must be ages with units in increasing order, e.g. 1h,6h,1d,7d,30d (or empty)",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

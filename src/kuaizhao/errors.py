@@ -4,8 +4,12 @@
     ├── ConfigError               a bad setting or settings file (exit 2)
     ├── SourcesError              a bad sources file; carries line numbers (exit 2)
     ├── UsageError                a bad command-line argument or query (exit 2, HTTP 400)
-    │   └── QueryError            a search query that cannot be run (HTTP 400)
+    │   ├── QueryError            a search query that cannot be run (HTTP 400)
+    │   ├── NotAuthenticated      no valid session or API token (HTTP 401)
+    │   ├── Forbidden             a missing CSRF token, or a role that may not (HTTP 403)
+    │   └── TooManyAttempts       login attempts over the limit (HTTP 429)
     ├── NotFound                  no such snapshot, URL or page (exit 3, HTTP 404)
+    │   └── Gone                  taken down on request (HTTP 410)
     ├── FetchError                a fetch could not be made (recorded, never fatal)
     │   └── BlockedAddressError   a host resolved only to private addresses, refused by policy
     ├── ArchiveError              a WARC file cannot be written or read
@@ -51,9 +55,35 @@ class QueryError(UsageError):
     pass
 
 
+class NotAuthenticated(UsageError):
+    http_status = 401
+
+
+class Forbidden(UsageError):
+    http_status = 403
+
+
+class TooManyAttempts(UsageError):
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class NotFound(KuaizhaoError):
     exit_code = 3
     http_status = 404
+
+
+class Gone(NotFound):
+    """Content the archive holds but has taken down (HTTP 410); see docs/takedown.md."""
+
+    http_status = 410
+
+    def __init__(self, message: str, reason_category: str) -> None:
+        self.reason_category = reason_category
+        super().__init__(message)
 
 
 class FetchError(KuaizhaoError):

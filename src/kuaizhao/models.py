@@ -230,6 +230,9 @@ class SearchPage:
     total: int
     offset: int
     limit: int
+    # True when `total` is extrapolated: a word so common that only its newest matches
+    # were ranked (see docs/search.md); show it as "about N".
+    total_is_estimate: bool = False
 
     @property
     def next_offset(self) -> int | None:
@@ -246,3 +249,66 @@ class FetchStats:
     snapshots: int = 0
     revisits: int = 0
     frontier_pending: int = 0
+
+
+# ---------------------------------------------------------------- versions and stories
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """An article found gone at its source after it had been captured."""
+
+    url: str
+    removed_at: datetime  # the first capture that found it gone
+    reason: str  # http_404 | http_410 | redirect_home | not_found_page
+    capture_id: int
+    last_snapshot_id: int | None  # the last version captured before it went
+    restored_at: datetime | None = None  # a later capture found it back
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One version of a URL: a snapshot that differs materially from the one before."""
+
+    snapshot_id: int
+    url: str
+    number: int  # 1 for the first version
+    captured_at: datetime  # when this version was first captured
+    last_seen_at: datetime  # the last capture that still showed it
+    captures: int  # captures that showed it, revisits and immaterial changes included
+    title: str
+    changed: tuple[str, ...] = ()  # fields changed from the previous version
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInfo:
+    """A story: snapshots of one news item across outlets, and which is the original."""
+
+    id: int
+    created_at: datetime
+    original_snapshot_id: int | None
+    original_reason: str | None  # see dedupe.stories.REASONS
+    members: tuple[Snapshot, ...]  # the latest version of each member URL
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedUrl:
+    """A row of the "changed or removed at source" listing."""
+
+    url: str
+    source_name: str
+    title: str
+    latest_snapshot_id: int
+    versions: int
+    last_event_at: datetime  # the newest version or the removal, whichever is later
+    removal: Removal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NearDupEntry:
+    """A stored body's MinHash signature, found through a shared LSH band key."""
+
+    snapshot_id: int
+    story_id: int | None
+    signature: bytes
+    shingles: int

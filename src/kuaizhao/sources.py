@@ -44,6 +44,10 @@ class SourceConfig:
     language: str | None = None
     timezone: str | None = None
     interval: int = 900
+    min_interval: int = 60  # adaptive polling never polls a discovery URL more often...
+    max_interval: int = 21600  # ...or less often than these (seconds)
+    # Archive pages that say noarchive/noindex anyway (logged on every use); docs/takedown.md.
+    ignore_noarchive: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -70,6 +74,9 @@ _KEYS = {
     "language",
     "timezone",
     "interval",
+    "min_interval",
+    "max_interval",
+    "ignore_noarchive",
 }
 _LINE_OF_ERROR = re.compile(r"line (\d+)")
 
@@ -183,9 +190,12 @@ def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
     if not isinstance(interval, int) or isinstance(interval, bool) or interval < 10:
         problem("interval", "interval must be a whole number of seconds, at least 10")
         interval = 900
+    min_interval, max_interval = _poll_bounds(raw, interval, problem)
     for key in ("category", "language"):
         if key in raw and not isinstance(raw[key], str):
             problem(key, f"{key} must be a string")
+    if not isinstance(raw.get("ignore_noarchive", False), bool):
+        problem("ignore_noarchive", "ignore_noarchive must be true or false")
     return SourceConfig(
         name=name.strip(),
         homepage=homepage,
@@ -197,7 +207,31 @@ def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
         language=raw.get("language"),
         timezone=zone,
         interval=interval,
+        min_interval=min_interval,
+        max_interval=max_interval,
+        ignore_noarchive=raw.get("ignore_noarchive") is True,
     )
+
+
+def _poll_bounds(raw: dict[str, Any], interval: int, problem: Any) -> tuple[int, int]:
+    """The adaptive polling bounds. Left out, they widen to include `interval`, so a
+    file that only sets `interval` stays valid; given both, they must be consistent."""
+    bounds = {}
+    for key, default in (("min_interval", min(60, interval)),
+                         ("max_interval", max(21600, interval))):
+        value = raw.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 10:
+            problem(key, f"{key} must be a whole number of seconds, at least 10")
+            value = default
+        bounds[key] = value
+    low, high = bounds["min_interval"], bounds["max_interval"]
+    if low > high:
+        problem("max_interval", f"max_interval ({high}) is below min_interval ({low})")
+        return min(60, interval), max(21600, interval)
+    if not low <= interval <= high:
+        problem("interval", f"interval ({interval}) must lie between min_interval ({low}) "
+                f"and max_interval ({high})")
+    return low, high
 
 
 def parse_sources(text: str, path: str = "<sources>") -> list[SourceConfig]:

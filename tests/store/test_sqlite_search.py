@@ -11,7 +11,6 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 
 from kuaizhao.errors import NotFound, QueryError, StoreError
 from kuaizhao.index.query import parse_query
+from kuaizhao.store.migrations import migrations_for
 from kuaizhao.store.sqlite_search import IndexDoc, SqliteSearch
 
 T0 = datetime(2024, 2, 7, 13, 2, tzinfo=UTC)
@@ -71,9 +71,9 @@ class SearchHarness:
 
 def _sqlite_harness(tmp_path: Path) -> Iterator[SearchHarness]:
     conn = sqlite3.connect(tmp_path / "search.sqlite3")
-    folder = resources.files("kuaizhao.store") / "sql" / "sqlite"
-    for name in ("0001_core.sql", "0002_search.sql"):
-        conn.executescript((folder / name).read_text(encoding="utf-8"))
+    conn.execute("PRAGMA synchronous=OFF")  # a test database need not survive power loss
+    for migration in migrations_for("sqlite"):  # 0002 is search's; later ones add columns it reads
+        conn.executescript(migration.sql)
     counter = iter(range(1, 1_000_000))
 
     def insert(
@@ -116,8 +116,8 @@ def _sqlite_harness(tmp_path: Path) -> Iterator[SearchHarness]:
             story_id = stories[story]
         return int(
             conn.execute(
-                "INSERT INTO snapshots (capture_id, url, source_id, captured_at, published_at, title,"
-                " category, text, article_json, payload_digest, story_id)"
+                "INSERT INTO snapshots (capture_id, url, source_id, captured_at, published_at,"
+                " title, category, text, article_json, payload_digest, story_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     cap,
@@ -400,3 +400,27 @@ def test_related_excludes_self_and_story_and_ranks_by_shared_terms(
 def test_related_of_unknown_snapshot(backend: SearchHarness) -> None:
     with pytest.raises(NotFound):
         backend.search.related(424242)
+
+
+def test_common_words_rank_the_newest_matches_and_estimate_the_total(
+    backend: SearchHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kuaizhao.store import sqlite_search
+
+    monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 4)
+    monkeypatch.setattr(sqlite_search, "EXACT_COUNT_LIMIT", 5)
+    ids = [backend.add(f"第{i}篇", "无锡" if i % 2 else "苏州") for i in range(20)]
+    page = backend.search.search(parse_query("无锡"), limit=10)
+    assert page.total_is_estimate
+    assert {h.snapshot_id for h in page.hits} == set(ids[1::2][-4:])
+    assert 8 <= page.total <= 12
+    exact = backend.search.search(parse_query("无锡 苏州"))
+    assert not exact.total_is_estimate
+    assert exact.total == 0
+    listing = backend.search.listing(limit=3)
+    assert listing.total_is_estimate
+    assert listing.total == 20
+    assert [h.snapshot_id for h in listing.hits] == [ids[19], ids[18], ids[17]]
+    small = backend.search.listing(category="国内", source="nobody")
+    assert not small.total_is_estimate
+    assert small.total == 0

@@ -21,6 +21,7 @@ from kuaizhao.archive.entries import DamagedRecord
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _CHUNK = 1 << 16
 _MAX_HEADER = 1 << 16  # WARC named fields longer than this are not a record start
+_RELEASE_EVERY = 32 << 20  # unmap pages already scanned in steps of this many bytes
 _WARC_START = re.compile(rb"(?:^|\n)WARC/[01]\.\d+\r?\n")
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$")
 _TORN = "the file ends inside this record (a torn write or truncated copy)"
@@ -70,11 +71,29 @@ def scan_records(path: Path, filename: str) -> Iterator[RawRecord | DamagedRecor
             return
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
             if buffer[:2] == GZIP_MAGIC[:2]:
-                yield from _scan_gzip(buffer, size, filename)
+                records = _scan_gzip(buffer, size, filename)
             elif buffer[:5] == b"WARC/":
-                yield from _scan_plain_warc(buffer, size, filename)
+                records = _scan_plain_warc(buffer, size, filename)
             else:
-                yield from _scan_plain_arc(buffer, size, filename)
+                records = _scan_plain_arc(buffer, size, filename)
+            yield from _releasing(buffer, records)
+
+
+def _releasing(buffer: mmap.mmap, records: Iterator[RawRecord | DamagedRecord]
+               ) -> Iterator[RawRecord | DamagedRecord]:
+    """Pass records on, unmapping the pages behind them as the scan moves forward.
+
+    Pages of a file mapping that were read stay in the process's resident set until
+    unmapped; without this, reading a multi-GB file would grow memory to its size.
+    The kernel keeps them in the page cache, so nothing is read twice.
+    """
+    released = 0
+    for item in records:
+        done = item.offset - item.offset % mmap.PAGESIZE
+        if done - released >= _RELEASE_EVERY and hasattr(buffer, "madvise"):
+            buffer.madvise(mmap.MADV_DONTNEED, 0, done)
+            released = done
+        yield item
 
 
 def _scan_gzip(buffer: mmap.mmap, size: int, filename: str) -> Iterator[RawRecord | DamagedRecord]:

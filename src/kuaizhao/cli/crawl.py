@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from kuaizhao.cli.context import archive, interactive
 from kuaizhao.pipeline.crawl import Crawler, CrawlReport
+from kuaizhao.pipeline.websub import websub_options
 from kuaizhao.sources import load_sources
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "crawl", help="discover and capture articles from the sources",
         description="Poll every source's feeds, sitemaps and listing pages, fetch new article "
         "URLs politely, write them to WARC and index them. Without --once it keeps running and "
-        "re-polls each source at its interval; SIGTERM or Ctrl-C stops it cleanly.",
+        "re-polls each feed, sitemap and listing at an interval learned from when it publishes "
+        "(docs/freshness.md), subscribing to WebSub hubs when 'public_url' is set; SIGTERM or "
+        "Ctrl-C stops it cleanly.",
         epilog="Example: kuaizhao --home ./archive crawl --once --sources sources.toml",
     )
     p.add_argument("--once", action="store_true",
@@ -34,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     with archive(args, sources=args.sources) as (settings, store):
         sources = load_sources(settings.sources_path)
         progress = _ProgressBar() if interactive() else None
-        crawler = Crawler(store, settings, sources, progress=progress)
+        crawler = Crawler(store, settings, sources, progress=progress,
+                          websub=None if args.once else websub_options(settings))
         try:
             report = asyncio.run(crawler.run(once=args.once))
         finally:

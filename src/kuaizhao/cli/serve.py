@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from kuaizhao.cli.context import settings_from
+from kuaizhao.pipeline.service import serve_with_crawler
+from kuaizhao.sources import load_sources
 from kuaizhao.store import open_store
 from kuaizhao.web.server import serve
 
@@ -19,10 +21,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--host", help="address to listen on (default: setting 'host', 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: setting 'port', 8000)")
+    p.add_argument("--with-crawler", action="store_true",
+                   help="also run the continuous crawl in this process (small installs); "
+                   "WebSub pushes then wake it at once")
+    p.add_argument("--sources", metavar="FILE",
+                   help="with --with-crawler: sources file (default: setting 'sources')")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, host=args.host, port=args.port)
+    settings = settings_from(args, host=args.host, port=args.port, sources=args.sources)
+    if args.with_crawler:
+        serve_with_crawler(settings, load_sources(settings.sources_path),
+                           log_level="warning" if args.quiet else "info")
+        return 0
     serve(settings, store_factory=open_store, log_level="warning" if args.quiet else "info")
     return 0

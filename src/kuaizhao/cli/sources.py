@@ -1,11 +1,14 @@
-"""`kuaizhao sources check|list`: validate and show a sources file."""
+"""`kuaizhao sources check|list|stats`: validate and show a sources file; show how
+each source is being polled."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kuaizhao.cli.context import settings_from
+from kuaizhao.cli.context import archive, settings_from
 from kuaizhao.errors import SourcesError
 from kuaizhao.sources import load_sources
 
@@ -27,6 +30,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                                 epilog="Example: kuaizhao sources list sources.toml")
     listing.add_argument("file", type=Path, nargs="?")
     listing.set_defaults(func=run_list)
+    stats = action.add_parser(
+        "stats", help="per-source polling: last/next poll, interval, items/day, lag, errors",
+        description="How each source of the archive is polled: last and next poll, the current "
+        "interval and why (rate, burst, expected, backoff, websub, start), new items per day, "
+        "the median lag from publication to capture, polls (and how many were unchanged), "
+        "failures.",
+        epilog="Example: kuaizhao --home ./archive sources stats --json")
+    stats.add_argument("--json", action="store_true", help="one JSON object per source")
+    stats.set_defaults(func=run_stats)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -46,4 +58,40 @@ def run_list(args: argparse.Namespace) -> int:
     for s in load_sources(path):
         kinds = f"{len(s.feeds)} feeds, {len(s.sitemaps)} sitemaps, {len(s.listings)} listings"
         print(f"{s.name}\t{s.homepage or '-'}\t{s.category or '-'}\t{kinds}\tevery {s.interval}s")
+    return 0
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}s"
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with archive(args) as (_, store):
+        rows = store.source_poll_stats(datetime.now(UTC))
+    if args.json:
+        for r in rows:
+            print(json.dumps({
+                "source": r.name, "last_poll_at": r.last_poll_at and r.last_poll_at.isoformat(),
+                "next_poll_at": r.next_poll_at and r.next_poll_at.isoformat(),
+                "interval_seconds": r.interval_seconds, "interval_reason": r.reason,
+                "items_per_day": r.items_per_day, "median_lag_seconds": r.median_lag_seconds,
+                "lag_samples": r.lag_samples, "polls": r.polls, "not_modified": r.not_modified,
+                "failures": r.failures, "errors_in_a_row": r.errors_now,
+                "last_error": r.last_error, "websub": r.websub}, ensure_ascii=False))
+        return 0
+    print("source\tlast poll\tnext poll\tinterval\titems/day\tmedian lag\tpolls (304)\t"
+          "errors\twebsub")
+    for r in rows:
+        per_day = "-" if r.items_per_day is None else f"{r.items_per_day:.1f}"
+        errors = f"{r.failures}" + (f" ({r.errors_now} in a row)" if r.errors_now else "")
+        print(f"{r.name}\t{_when(r.last_poll_at)}\t{_when(r.next_poll_at)}\t"
+              f"{_seconds(r.interval_seconds)} {r.reason or ''}\t{per_day}\t"
+              f"{_seconds(r.median_lag_seconds)}\t{r.polls} ({r.not_modified})\t{errors}\t"
+              f"{r.websub or '-'}")
+    if not rows:
+        print("no sources yet; run `kuaizhao crawl` first")
     return 0

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from kuaizhao.extract.body import extract_body
+from kuaizhao.extract.body import extract_body, prose_chars
 from kuaizhao.extract.bylines import BylineField, parse_byline, wire_dateline
 from kuaizhao.extract.captions import take_captions
 from kuaizhao.extract.category import choose_category
@@ -65,7 +65,9 @@ def extract_article(
 
     meta = read_metadata(root)
     lines = page_lines(root)
-    title = choose_title(root, meta.title)
+    declared_sites = [opts.source_name] if opts.source_name else []
+    declared_sites += [v for _, v in meta.site_name]
+    title = choose_title(root, meta.title, declared_sites)
     title_text = title.value if title else ""
     if title:
         evidence.append(Evidence("title", title.rule, title.confidence))
@@ -74,7 +76,7 @@ def extract_article(
                   for f in parse_byline(line.text)]
 
     caps = take_captions(root, url)
-    body = extract_body(root, url, title_text, opts.fast)
+    body = extract_body(root, url, title_text, opts.fast, prose_chars(lines))
     paragraphs = list(body.paragraphs)
     wire = wire_dateline(paragraphs[0]) if paragraphs else None
     text = "\n\n".join(paragraphs)
@@ -90,8 +92,7 @@ def extract_article(
         if chosen:
             evidence.append(Evidence(name, chosen.rule, chosen.confidence))
 
-    site_names = [opts.source_name] if opts.source_name else []
-    site_names += [v for _, v in meta.site_name]
+    site_names = [*declared_sites, *meta.organisations]
     if title and title.site_name:
         site_names.append(title.site_name)
     prov = resolve_provenance(
@@ -148,6 +149,8 @@ def _byline_window(lines: list[Line], title: str) -> list[Line]:
     index = None
     if target:
         for i, line in enumerate(lines):
+            if not line.heading and len(line.text) < len(title) // 2:
+                continue  # cannot hold the headline; norm() on every line is costly
             n = norm(line.text)
             if n == target or (line.heading and n and (n in target or target in n)):
                 index = i

@@ -37,7 +37,11 @@ _JUNK_TAIL = re.compile(
     r"|我要纠错|手机看|扫一扫|大\s*中\s*小)\b.*|[【\[]\s*[大中小]\s*[】\]].*)$"
 )
 _WRAPPERS = "()（）[]【】「」<>《》"
-_NAME_SPLIT = re.compile(r"\s*(?:[、,，;；/|]|\s+(?:and|和|与)\s+|\s{2,})\s*")
+_NAME_SPLIT = re.compile(
+    r"\s*(?:[、,，;；/|&]|\s+(?:and|und|et|y|e|og|och|en|和|与)\s+|\s{2,})\s*")
+_BY_PREFIX = re.compile(r"^(?:by|von|par|por|door|av|af)\s+", re.I)
+# "Corina Gall (cog.)": a staff code after the name.
+_NAME_CODE = re.compile(r"\s*(?:[(（][\w.]{1,6}[)）]|기자|記者|记者)$")
 _AUTHOR_JUNK = re.compile(
     r"^(?:本报|本网|本台)?(?:记者|通讯员|特约记者|实习生|作者|文|图|摄影?)[\s:：]*"
 )
@@ -99,16 +103,21 @@ def clean_value(raw: str) -> str:
     return value.strip(_WRAPPERS + " ") if value.count("（") != value.count("）") else value
 
 
-def split_names(value: str) -> tuple[str, ...]:
-    """'张三 李四' / '张三、李四' / 'Jane Doe and John Roe' → separate names."""
-    value = _AUTHOR_JUNK.sub("", value.strip())
-    if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})+", value):
+def split_names(value: str, one_person_per_space: bool = True) -> tuple[str, ...]:
+    """'张三 李四' / '张三、李四' / 'Jane Doe and John Roe' → separate names.
+
+    `one_person_per_space=False` keeps '大渡 美咲' whole: a JSON-LD Person's name is one
+    person, and Japanese names put a space between family and given name.
+    """
+    value = _BY_PREFIX.sub("", _AUTHOR_JUNK.sub("", value.strip()))
+    if one_person_per_space and re.fullmatch(
+            r"[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})+", value):
         parts = value.split()  # Chinese names separated by single spaces
     else:
         parts = _NAME_SPLIT.split(value)
     names = []
     for part in parts:
-        name = _AUTHOR_JUNK.sub("", part).strip(" .。")
+        name = _NAME_CODE.sub("", _BY_PREFIX.sub("", _AUTHOR_JUNK.sub("", part))).strip(" .。")
         if name and len(name) <= 40 and not re.search(r"\d{3,}|https?:", name):
             names.append(name)
     return tuple(dict.fromkeys(names))

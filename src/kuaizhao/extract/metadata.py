@@ -6,6 +6,7 @@ named candidates; `article.py` weighs them against what the visible page says.
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ class PageMeta:
     canonical: list[tuple[str, str]] = field(default_factory=list)
     language: list[tuple[str, str]] = field(default_factory=list)
     breadcrumbs: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)  # outlets named as authors
     is_article: bool = False  # og:type article or an Article JSON-LD object
 
 
@@ -104,6 +106,12 @@ def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
         target = meta.published if el.get("itemprop") == "datePublished" else meta.updated
         if value and value.strip():
             target.append((f"itemprop {el.get('itemprop')}", value.strip()))
+    for el in root.xpath('//*[@rel="author" or @itemprop="author"][not(self::link)]'):
+        # Visible bylines marked up for machines: <a rel="author">, itemprop="author".
+        name_el = el.find('.//*[@itemprop="name"]')
+        text = " ".join((name_el if name_el is not None else el).text_content().split())
+        if 2 <= len(text) <= 80:
+            meta.author.append(("rel/itemprop author", text))
     for script in root.xpath('//script[@type="application/ld+json"]'):
         _read_json_ld(script.text or "", meta)
     return meta
@@ -134,9 +142,11 @@ def _read_json_ld(raw: str, meta: PageMeta) -> None:
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value if isinstance(v, str | int))
             if isinstance(value, str) and value.strip():
-                target.insert(0, (rule, " ".join(value.split())))
-        for name in _person_names(obj.get("author")):
-            meta.author.insert(0, (rule, name))
+                # JSON-LD is often HTML-escaped twice ("&quot;", "&#039;").
+                target.insert(0, (rule, " ".join(html.unescape(value).split())))
+        people, organisations = _person_names(obj.get("author"))
+        meta.author[0:0] = [(rule, name) for name in people or organisations]
+        meta.organisations.extend(organisations)
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             meta.site_name.append((rule + " publisher", publisher["name"].strip()))
@@ -157,15 +167,23 @@ def _objects(data: Any, depth: int) -> list[dict[str, Any]]:
     return found
 
 
-def _person_names(value: Any) -> list[str]:
+def _person_names(value: Any) -> tuple[list[str], list[str]]:
+    """(people, organisations) named as JSON-LD authors; an Organization author is the
+    outlet, not a byline."""
     items = value if isinstance(value, list) else [value]
-    names = []
+    people: list[str] = []
+    organisations: list[str] = []
     for item in items[:20]:
+        target = people
         if isinstance(item, dict):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and "organization" in k.lower() for k in kinds):
+                target = organisations
             item = item.get("name")
         if isinstance(item, str) and item.strip() and len(item) < 100:
-            names.append(" ".join(item.split()))
-    return names
+            target.append(" ".join(html.unescape(item).split()))
+    return people, organisations
 
 
 def _breadcrumb_names(obj: dict[str, Any]) -> list[str]:

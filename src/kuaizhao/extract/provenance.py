@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from kuaizhao.extract.bylines import BylineField, WireDateline, split_names
 from kuaizhao.extract.textlines import Line
@@ -86,10 +86,8 @@ def resolve_provenance(
     if not authors and wire is not None and wire.authors:
         authors, rule, conf = wire.authors, "wire dateline credit", 0.8
     if not authors:
-        names = [v for _, v in declared_authors if not _NOT_NAME.search(v)]
-        if names:
-            authors = tuple(dict.fromkeys(n for v in names for n in split_names(v)))
-            rule, conf = declared_authors[0][0], 0.8
+        authors, rule = _declared_people(declared_authors, site_names, base_url)
+        conf = 0.8
     if not authors:
         for text in window_text:
             m = _BY_LINE.match(text.strip())
@@ -100,6 +98,57 @@ def resolve_provenance(
         out.author = authors[:10]
         out.evidence.append(Evidence("author", rule, conf))
     return out
+
+
+def _declared_people(
+    declared: list[tuple[str, str]], site_names: list[str], base_url: str | None
+) -> tuple[tuple[str, ...], str]:
+    """People named by the most trusted declaration that names any (JSON-LD, then meta
+    tags, then rel/itemprop author), without the outlet itself ("heise online",
+    "Condé Nast", "mdr.de"): sources are not merged, since each often repeats the others
+    in another spelling ("You, Xiaoying")."""
+    outlets = [n for n in (_key(x) for x in [*site_names, _host_label(base_url)]) if n]
+    groups = []
+    for rule in dict.fromkeys(r for r, _ in declared):
+        names = [n for r, value in declared if r == rule and not _NOT_NAME.search(value)
+                 for n in split_names(value, one_person_per_space=not r.startswith("json-ld"))]
+        groups.append((rule, names, [n for n in names if not _is_outlet(n, outlets)]))
+    for rule, _, people in groups:
+        if people:
+            return tuple(dict.fromkeys(people)), rule
+    for rule, names, _ in groups:
+        if names:
+            # Only the outlet is named anywhere: that is the page's own byline ("kicker").
+            return tuple(dict.fromkeys(names)), f"{rule} (the outlet)"
+    return (), ""
+
+
+_ORGANISATION = re.compile(
+    r"\b(?:GmbH|AG|Inc|Ltd|LLC|Media|Group|Verlag|Redaktion|Newsroom|Staff|Online)\b|"
+    r"Condé Nast|[-‑]Redaktion$|编辑部|新闻网|日报社|报社|新聞(?:社)?$",
+    re.I,
+)
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", "", text or "").lower()
+
+
+def _host_label(url: str | None) -> str | None:
+    """'https://www.mdr.de/x' → 'mdr': the name part of the host."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return None
+    labels = [x for x in host.split(".") if x not in {"www", "m", "news"}]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else None)
+
+
+def _is_outlet(name: str, outlets: list[str]) -> bool:
+    key = _key(name)
+    if not key or _ORGANISATION.search(name):
+        return True
+    return any(len(o) >= 3 and (key == o or key.startswith(o) or o.startswith(key))
+               for o in outlets)
 
 
 def _one_name(value: str) -> str:

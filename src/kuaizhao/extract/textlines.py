@@ -7,9 +7,9 @@ one set of patterns work on sites whose markup differs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+import lxml.etree
 import lxml.html
 
 SKIP_TAGS = frozenset(
@@ -22,6 +22,7 @@ BLOCK_TAGS = frozenset(
      "h5", "h6", "blockquote", "pre", "figure", "figcaption", "form", "br", "hr", "address",
      "center", "body", "html"}
 )
+_HEADINGS = frozenset({"h1", "h2", "h3"})
 # Deeper than this is not real markup; the walk stops there so hostile nesting stays cheap.
 MAX_DEPTH = 200
 
@@ -35,57 +36,52 @@ class Line:
 
 
 def page_lines(root: lxml.html.HtmlElement, max_lines: int = 5000) -> list[Line]:
-    """Visible text of `root` cut into lines at block elements, blank lines dropped."""
+    """Visible text of `root` cut into lines at block elements, blank lines dropped.
+
+    Walks with lxml's C-level `iterwalk` (skipping invisible subtrees), which is several
+    times faster than a Python stack walk; this runs on every page.
+    """
     lines: list[Line] = []
     parts: list[str] = []
     links: list[tuple[str, str]] = []
-    state: dict[str, str] = {"tag": "body"}
+    tag = "body"
+    depth = 0
+    skipped: set[lxml.html.HtmlElement] = set()
 
-    def flush() -> None:
+    def flush(tag: str) -> None:
         text = " ".join("".join(parts).split())
         if text:
-            tag = state["tag"]
-            lines.append(Line(text, tuple(links), tag, tag in {"h1", "h2", "h3"}))
+            lines.append(Line(text, tuple(links), tag, tag in _HEADINGS))
         parts.clear()
         links.clear()
 
-    for event, el, depth in _walk(root):
-        tag = el.tag if isinstance(el.tag, str) else ""
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        name = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            if tag in BLOCK_TAGS:
-                flush()
-                state["tag"] = tag
-            if el.text and tag not in SKIP_TAGS:
+            depth += 1
+            if not name or name in SKIP_TAGS or depth > MAX_DEPTH:
+                walker.skip_subtree()  # its "end" event still comes, and adds its tail
+                skipped.add(el)
+                continue
+            if name in BLOCK_TAGS:
+                flush(tag)
+                tag = name
+            if el.text:
                 parts.append(el.text)
-            if tag == "a" and depth < MAX_DEPTH:
+            if name == "a":
                 href = el.get("href")
-                label = " ".join(el.text_content().split())
-                if href and label:
-                    links.append((label, href))
+                if href:
+                    label = " ".join(el.text_content().split())
+                    if label:
+                        links.append((label, href))
         else:
-            if tag in BLOCK_TAGS:
-                flush()
-            if el.tail:
+            depth -= 1
+            if name in BLOCK_TAGS and el not in skipped:
+                flush(tag)
+            if el is not root and el.tail:
                 parts.append(el.tail)
         if len(lines) >= max_lines:
             break
-    flush()
+    flush(tag)
     return lines
-
-
-def _walk(root: lxml.html.HtmlElement) -> Iterator[tuple[str, lxml.html.HtmlElement, int]]:
-    """Start/end events without recursion, skipping invisible subtrees."""
-    stack: list[tuple[lxml.html.HtmlElement, int, bool]] = [(root, 0, False)]
-    while stack:
-        el, depth, done = stack.pop()
-        if done:
-            yield "end", el, depth
-            continue
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in SKIP_TAGS or depth > MAX_DEPTH:
-            if el.tail:
-                yield "end", el, depth  # keep the tail text of skipped elements
-            continue
-        yield "start", el, depth
-        stack.append((el, depth, True))
-        stack.extend((child, depth + 1, False) for child in reversed(el))

@@ -1,8 +1,14 @@
 """The headline, without the site name that <title> usually carries.
 
-Candidates: JSON-LD headline, og:title, the page's <h1>s, and <title>. A <title>
-like "无锡:放大“三个效应” 打造产业科技创新高地_人民资讯" is cut at separators and the
-segment that matches another candidate (or the longest) is kept.
+Candidates: the JSON-LD headline of an Article object, a `headline` meta/itemprop,
+og:title, twitter:title, other declared titles, the page's first <h1>, and <title>
+(cut at separators such as "_" / " | " / " - ", so "标题_人民资讯" offers "标题").
+Each candidate votes for its normalised text with the weight of its source; equal
+texts add up, and the text with the most weight wins. The JSON-LD headline weighs
+most because it is the page's structured claim about *this* article and is free of
+site suffixes and teasers; the other sources are each weak alone and win by agreeing.
+Measured on the Fundus fixtures (docs/extraction.md), no fixed order of sources does
+better, and ties fall back to the order in `_WEIGHTS`.
 """
 
 from __future__ import annotations
@@ -12,8 +18,26 @@ from dataclasses import dataclass
 
 import lxml.html
 
-_SEPARATORS = re.compile(r"\s*(?:_|\||｜|丨|--|—|–|-\s|\s-|·|::|»|/\s)\s*")
-_H_SCORE = {"h1": 1.0, "h2": 0.6}
+# A separator between headline and site/channel names in <title> and og:title.
+# "»" and "-" count only with spaces around them: « » are quotes in German and French
+# titles and "Berlin-Lichterfelde" is one word.
+_SEPARATORS = re.compile(
+    r"\s*(?:_|\||｜|丨|--|::)\s*|\s+(?:—|–|-|·|»|/|\*)\s+|\s-(?=\S)|(?<=\S)-\s")
+# Only for agreement: "标题-股票频道-和讯网" offers "标题" when another source says so.
+_LOOSE_SEPARATORS = re.compile(r"\s*[-—–·•]\s*")
+
+# source → weight; order = tie-break preference.
+_WEIGHTS: dict[str, float] = {
+    "json-ld": 2.0,
+    "meta headline": 1.0,
+    "og:title": 0.5,
+    "twitter:title": 0.5,
+    "<title>": 0.5,
+    "h1": 0.5,
+    "meta title": 0.25,
+}
+_MIN_CHARS = 4  # normalised characters; "Home", "新闻" are not headlines
+_MAX_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,60 +53,127 @@ def norm(text: str) -> str:
 
 
 def choose_title(
-    root: lxml.html.HtmlElement, declared: list[tuple[str, str]]
+    root: lxml.html.HtmlElement, declared: list[tuple[str, str]], site_names: list[str]
 ) -> TitleChoice | None:
-    """The best headline among declared candidates, headings and <title>."""
+    """The best-supported headline among declared titles, <h1> and <title>.
+
+    `site_names` (og:site_name, the JSON-LD publisher, the configured source name) are
+    cut from the end of any candidate; other trailing segments ("| Sport", "- kicker")
+    are cut only when another source names the shorter reading.
+    """
     head_title = ""
     title_el = root.find(".//title")
     if title_el is not None:
         head_title = " ".join(title_el.text_content().split())
-    headings = _headings(root)
+    segments = _segments(head_title)
     site_name = None
-    segments = [s for s in _SEPARATORS.split(head_title) if s.strip()] if head_title else []
     if len(segments) > 1:
         site_name = segments[-1] if len(segments[-1]) < len(segments[0]) else segments[0]
 
-    # 1. a heading that <title> or a declared title agrees with
-    refs = [norm(v) for _, v in declared] + [norm(head_title)]
-    for text, tag in headings:
-        n = norm(text)
-        if len(n) >= 4 and any(n == r or (r.startswith(n) and len(n) > 0.4 * len(r)) or
-                               (n in r and len(n) > 0.6 * len(r)) for r in refs if r):
-            return TitleChoice(text, f"{tag} matching title/meta", 0.95, site_name)
-    # 2. a declared title (JSON-LD headline, og:title) with any site suffix removed
+    raw: list[tuple[str, str]] = []
+    seen_sources: set[str] = set()
     for rule, value in declared:
-        cleaned = _strip_site(value, site_name)
-        if cleaned:
-            return TitleChoice(cleaned, rule, 0.85, site_name)
-    # 3. <title> segments: the one matching a heading, else the longest
-    if segments:
-        heads = [norm(t) for t, _ in headings]
-        for seg in segments:
-            if any(norm(seg) and norm(seg) in h for h in heads):
-                return TitleChoice(seg.strip(), "<title> segment matching heading", 0.8, site_name)
-        best = max(segments, key=len).strip()
-        return TitleChoice(best, "<title> longest segment", 0.6, site_name)
+        source = _source_of(rule)
+        if source is not None and source not in seen_sources:
+            seen_sources.add(source)
+            raw.append((source, " ".join(value.split())))
+    headings = _headings(root, "h1")
     if headings:
-        text, tag = headings[0]
-        return TitleChoice(text, f"first {tag}", 0.5, site_name)
+        raw.append(("h1", headings[0]))
+    if head_title:
+        raw.append(("<title>", head_title))
+    sites = {norm(s) for s in site_names if norm(s)}
+    if len(segments) > 1 and not (headings and norm(segments[0]) in norm(headings[0])
+                                  and norm(segments[-1]) in norm(headings[0])):
+        sites.add(norm(segments[-1]))  # "<headline> - Golem.de": a tail the <h1> lacks
+
+    votes: dict[str, float] = {}
+    best: dict[str, tuple[int, str, str]] = {}  # norm → (rank, source, text) most trusted
+    visible: dict[str, str] = {}  # norm → the <h1> wording (the page's own quotes, case)
+    ranks = {source: i for i, source in enumerate(_WEIGHTS)}
+    for i, (source, text) in enumerate(raw):
+        others = {norm(t): t for j, (_, t) in enumerate(raw) if j != i}
+        text = _untruncated(text, others)
+        text = _reading(text, set(others), sites, source == "<title>")
+        key = norm(text)
+        if not (_MIN_CHARS <= len(key) <= _MAX_CHARS):
+            continue
+        votes[key] = votes.get(key, 0.0) + _WEIGHTS[source]
+        if key not in best or ranks[source] < best[key][0]:
+            best[key] = (ranks[source], source, text)
+        if source == "h1":
+            visible[key] = text
+    if votes:
+        key = max(votes, key=lambda k: (votes[k], -best[k][0]))
+        _, source, text = best[key]
+        weight = votes[key]
+        rule = source if weight == _WEIGHTS[source] else f"{source}, agreed (weight {weight:g})"
+        return TitleChoice(visible.get(key, text), rule, min(0.95, 0.5 + weight / 4), site_name)
+    fallback = _headings(root, "h2")
+    if fallback:
+        return TitleChoice(fallback[0], "first h2", 0.4, site_name)
     return None
 
 
-def _strip_site(value: str, site_name: str | None) -> str:
-    value = " ".join(value.split())
-    parts = [p for p in _SEPARATORS.split(value) if p.strip()]
-    if len(parts) > 1 and site_name and norm(parts[-1]) == norm(site_name):
-        return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
-    return value
+def _untruncated(text: str, others: dict[str, str]) -> str:
+    """A headline cut with an ellipsis ("…", "...") or at JSON-LD's customary 110
+    characters is the start of another source's full headline: take the full one."""
+    stripped = text.rstrip(".…")
+    if stripped == text and len(text) < 100:
+        return text
+    key = norm(stripped)
+    longer = [t for k, t in others.items() if len(k) > len(key) >= 20 and k.startswith(key)]
+    return min(longer, key=len) if longer else text
 
 
-def _headings(root: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+def _reading(text: str, others: set[str], sites: set[str], is_head_title: bool) -> str:
+    """The part of a candidate that is the headline.
+
+    A known site name at the end is cut; "headline - 栏目 - 频道 - 站名" (a long first
+    segment before short navigation names) keeps the first segment; otherwise the whole
+    text, unless a part of it is exactly what another source says ("标题-和讯网" when
+    the <h1> says "标题", "Opinion | Headline" when it says "Headline"). <title> with no
+    support falls back to its longest part.
+    """
+    cuts = list(_SEPARATORS.finditer(text))
+    while cuts:
+        last = norm(text[cuts[-1].end():])
+        if not any(site == last or (len(site) >= 4 and site in last) for site in sites):
+            break
+        text = text[:cuts[-1].start()]
+        cuts = cuts[:-1]
+    parts = _segments(text)
+    if len(parts) >= 3 and all(2 * len(p) <= len(parts[0]) for p in parts[1:]):
+        return parts[0]
+    if norm(text) in others:
+        return text
+    for found in (cuts, list(_LOOSE_SEPARATORS.finditer(text))):
+        if not found:
+            continue
+        first, final = found[0], found[-1]
+        for reading in (text[:final.start()], text[:first.start()], text[first.end():],
+                        text[final.end():]):
+            if norm(reading) in others:
+                return reading.strip()
+    return max(parts, key=len) if is_head_title and parts else text
+
+
+def _source_of(rule: str) -> str | None:
+    if rule.startswith("json-ld"):
+        return None if rule.endswith("webpage") else "json-ld"
+    return rule if rule in _WEIGHTS else None
+
+
+def _segments(title: str) -> list[str]:
+    return [s.strip() for s in _SEPARATORS.split(title) if s.strip()] if title else []
+
+
+def _headings(root: lxml.html.HtmlElement, tag: str) -> list[str]:
     out = []
-    for tag in _H_SCORE:
-        for el in root.iter(tag):
-            text = " ".join(el.text_content().split())
-            if 2 <= len(text) <= 300:
-                out.append((text, tag))
-            if len(out) > 20:
-                return out
+    for el in root.iter(tag):
+        text = " ".join(el.text_content().split())
+        if 2 <= len(text) <= 300:
+            out.append(text)
+        if len(out) >= 5:
+            break
     return out

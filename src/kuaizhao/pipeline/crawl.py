@@ -31,11 +31,20 @@ from kuaizhao.discover import (
     parse_listing,
     parse_sitemap,
 )
+from kuaizhao.discover.websub import hub_links
 from kuaizhao.fetch import Fetcher, FetchOptions, Validators
 from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, LinkKind
-from kuaizhao.pipeline.ingest import KIND_FIELD, extract_capture, new_capture, save
+from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
+from kuaizhao.pipeline.removal import examine
+from kuaizhao.pipeline.schedule import PollScheduler
+from kuaizhao.pipeline.takedown import fetch_forbidden, honour_noarchive
+from kuaizhao.pipeline.versions import recheck_at
+from kuaizhao.pipeline.websub import WebSubOptions, WebSubSubscriber
+from kuaizhao.schedule import Alarm, Clock, SystemClock
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import CaptureRef, FrontierEntry, FrontierItem, Store
+from kuaizhao.subscribe.alerts import AlertWorker
+from kuaizhao.urls import host_key
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +108,18 @@ def _alive(pid: int) -> bool:
 
 
 class Crawler:
+    """`clock` is the wall clock unless a benchmark compresses time; `websub` turns on
+    WebSub subscriptions (it needs the public URL of the site that receives pushes)."""
+
     def __init__(self, store: Store, settings: Settings, sources: list[SourceConfig],
-                 progress: Callable[[CrawlReport], None] | None = None) -> None:
+                 progress: Callable[[CrawlReport], None] | None = None, *,
+                 clock: Clock | None = None, websub: WebSubOptions | None = None) -> None:
         self.store = store
+        self.clock: Clock = clock or SystemClock()
+        self._alarm = Alarm()  # rung by stop() and by pushes: ends the idle sleep at once
+        self._fetcher: Fetcher | None = None
+        self._polls = PollScheduler(store, self._host_interval)
+        self._in_flight: Counter[int | None] = Counter()
         self.settings = settings
         self.progress = progress
         self.report = CrawlReport()
@@ -114,11 +132,27 @@ class Crawler:
         self._listing_pages: dict[str, tuple[str, int]] = {}  # page url -> (listing root, n)
         self._roots = {u for s in sources
                        for u in (*s.feeds, *s.sitemaps, *(lst.url for lst in s.listings))}
+        self._root_source = {u: sid for sid, s in self.sources.items()
+                             for u in (*s.feeds, *s.sitemaps, *(lst.url for lst in s.listings))}
+        self._websub = (WebSubSubscriber(store, websub, self.sources, self.clock.now)
+                        if websub is not None else None)
 
     def stop(self) -> None:
         self._stopping.set()
+        self._alarm.ring()
 
-    def _schedule_sources(self, now: datetime) -> None:
+    def wake(self) -> None:
+        """Look for due work now (a WebSub push arrived); call on the crawl's loop."""
+        self._alarm.ring()
+
+    def _host_interval(self, url: str) -> float:
+        """The fetcher's pacing for the URL's host (robots Crawl-delay included)."""
+        if self._fetcher is None:
+            return 0.0
+        stats = self._fetcher.host_stats().get(host_key(url))
+        return stats[2] if stats else 0.0
+
+    def _schedule_sources(self, now: datetime, *, once: bool = True) -> None:
         entries = []
         for source_id, source in self.sources.items():
             for kind, urls in ((LinkKind.FEED, source.feeds), (LinkKind.SITEMAP, source.sitemaps),
@@ -130,13 +164,17 @@ class Crawler:
         with self.store.transaction():
             self.store.enqueue(entries)
             for entry in entries:
-                self.store.reschedule(entry.url, now)
+                due = self._polls.first_due(entry.url, now, once=once)
+                if due is not None:
+                    self.store.reschedule(entry.url, due)
 
     async def run(self, *, once: bool) -> CrawlReport:
         released = release_dead_claims(self.store)
         if released:
             log.info("released %d URLs claimed by a crawl that is no longer running", released)
-        self._schedule_sources(datetime.now(UTC))
+        self._schedule_sources(self.clock.now(), once=once)
+        alerts = AlertWorker(self.store, self.settings)  # subscription webhooks, digests
+        alerts.start()
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal.SIGTERM, self.stop)
@@ -147,14 +185,15 @@ class Crawler:
         tasks: set[asyncio.Task[None]] = set()
         try:
             async with Fetcher(fetch_options(self.settings)) as fetcher:
+                self._fetcher = fetcher
                 with WarcWriter(warc) as writer:
                     while not self._stopping.is_set():
-                        free = limit - len(tasks)
-                        items = self.store.claim_due(
-                            datetime.now(UTC), free, self.settings.lease_seconds, self._worker
-                        ) if free > 0 else []
+                        self._websub_step()
+                        items = self._polls.claim(
+                            self.clock.now(), limit - len(tasks), self._in_flight,
+                            self.settings.lease_seconds, self._worker)
                         for item in items:
-                            tasks.add(asyncio.create_task(self._process(fetcher, writer, item)))
+                            tasks.add(self._start(fetcher, writer, item))
                         if not tasks:
                             if once:
                                 break
@@ -169,35 +208,70 @@ class Crawler:
         finally:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signal.SIGTERM)
+            await alerts.stop()
+            if self._websub is not None:
+                await self._websub.close()
+            self._fetcher = None
         return self.report
 
     async def _idle(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=1.0)
+        """Sleep until the earliest frontier URL is due, a push arrives or stop()."""
+        due = self.store.next_due_at()
+        until = due if due is not None else self.clock.now() + timedelta(hours=1)
+        await self.clock.sleep_until(until, self._alarm)
+
+    def _start(self, fetcher: Fetcher, writer: WarcWriter,
+               item: FrontierItem) -> asyncio.Task[None]:
+        self._in_flight[item.source_id] += 1
+        task = asyncio.create_task(self._process(fetcher, writer, item))
+        task.add_done_callback(lambda _: self._in_flight.subtract([item.source_id]))
+        return task
+
+    def _websub_step(self) -> None:
+        """Renew subscriptions that need it and queue the articles pushes announced."""
+        if self._websub is None:
+            return
+        self._websub.maintain(self._polls.hubs, self._root_source)
+        with self.store.transaction():
+            self.report.discovered += self.store.enqueue(self._websub.drain())
 
     async def _process(self, fetcher: Fetcher, writer: WarcWriter, item: FrontierItem) -> None:
         source = self.sources.get(item.source_id) if item.source_id is not None else None
+        if fetch_forbidden(self.store, item.url, source):  # taken down: never re-captured
+            with self.store.transaction():
+                self.store.finish(item.url, "taken_down", None)
+            log.info("not fetching %s: a takedown removes it", item.url)
+            return
         previous = self.store.last_capture(item.url)
+        # Articles too: a re-check of an unchanged article is a 304 and a revisit record.
         validators = (Validators(etag=previous.etag, last_modified=previous.last_modified)
-                      if previous and item.kind is not LinkKind.ARTICLE else None)
+                      if previous else None)
         result = await fetcher.fetch(item.url, validators)
+        if item.kind is LinkKind.ARTICLE:
+            result = honour_noarchive(result, source)  # meta robots / X-Robots-Tag
         archived = self._archive(writer, result, item.kind)
-        now = result.fetched_at or datetime.now(UTC)
+        now = self.clock.now()
         final = result.final
         discovered: list[FrontierEntry] = []
-        article = None
+        # Article URLs: the article on each exchange, and whether it shows the page gone.
+        examined = [examine(new_capture(rec, ex.response_headers, item.source_id),
+                            ex.response_headers, ex.body, source, self.settings)
+                    for ex, rec in zip(result.exchanges, archived, strict=True)
+                    ] if item.kind is LinkKind.ARTICLE else []
         if final is not None and archived and final.status == 200:
             capture = new_capture(archived[-1], final.response_headers, item.source_id)
-            if item.kind is LinkKind.ARTICLE:
-                article = extract_capture(capture, final.body, source, self.settings)
-            elif not capture.is_revisit:
+            if item.kind is not LinkKind.ARTICLE and not capture.is_revisit:
                 discovered = self._discover(item, final.body, final.url, source, now)
         next_due = self._next_due(item, result.outcome, now, source)
+        if item.kind is LinkKind.ARTICLE and next_due is None:
+            next_due = recheck_at(self.store, item.url, now, self.settings.recheck_schedule,
+                                  captured=any(e.article is not None for e in examined))
         with self.store.transaction():
             for i, (exchange, rec) in enumerate(zip(result.exchanges, archived, strict=True)):
                 capture = new_capture(rec, exchange.response_headers, item.source_id)
-                ingested = save(self.store, capture,
-                                article if i == len(archived) - 1 else None)
+                seen = examined[i] if examined else None
+                ingested = save(self.store, capture, seen.article if seen else None,
+                                seen.removal if seen else None)
                 if ingested.snapshot_id is not None:
                     self.report.snapshots += 1
                 if rec.is_revisit:
@@ -205,6 +279,8 @@ class Crawler:
             self.report.discovered += self.store.enqueue(discovered)
             self.store.record_fetch(item.url, item.source_id, item.kind, result.outcome.value,
                                     final.status if final else None, result.error, now)
+            if item.kind is not LinkKind.ARTICLE and item.url in self._roots:
+                next_due = self._polls.after_poll(item, result.outcome, result.error, now, source)
             self.store.finish(item.url, result.outcome.value, next_due)
         self.report.outcomes[result.outcome.value] += 1
         log.log(logging.DEBUG if result.outcome is FetchOutcome.OK else logging.INFO,
@@ -257,6 +333,9 @@ class Crawler:
                 self._listing_pages[child.url] = (root, page + 1)
         for problem in result.problems:
             log.warning("%s: %s", url, problem)
+        if item.url in self._roots:  # adaptive polling learns from what each poll lists
+            self._polls.observe(item.url, result.candidates, hub_links(body, url)
+                                if self._websub and item.kind is LinkKind.FEED else None)
         rules = [(r.pattern, r.category) for r in source.category_rules] if source else []
         entries = [FrontierEntry(
             url=c.url, source_id=item.source_id, kind=LinkKind.ARTICLE, due_at=now,
@@ -270,9 +349,8 @@ class Crawler:
 
     def _next_due(self, item: FrontierItem, outcome: FetchOutcome, now: datetime,
                   source: SourceConfig | None) -> datetime | None:
-        """When to fetch this URL again (None: never — it is captured or gone)."""
-        if item.kind is not LinkKind.ARTICLE and item.url in self._roots:
-            return now + timedelta(seconds=source.interval if source else 900)
+        """When to fetch this URL again (None: never — it is captured or gone); the
+        feeds, sitemaps and listings of sources are rescheduled by `_polls.after_poll`."""
         if outcome in TRANSIENT and item.attempts < MAX_ATTEMPTS:
             return now + RETRY_AFTER * item.attempts
         return None

@@ -11,11 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kuaizhao.config import Settings
-from kuaizhao.dedupe import decide_story, text_fingerprint
+from kuaizhao.dedupe import RemovalDecision
 from kuaizhao.extract import ExtractOptions, extract_article
 from kuaizhao.models import ArchivedExchange, Article, Headers
+from kuaizhao.pipeline.versions import record_capture
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import NewCapture, Store
+from kuaizhao.subscribe.index_time import match_snapshot
 
 # A WARC extension field on every record the crawler writes: what it fetched the URL as
 # (feed, sitemap, listing, article), so that the WARC files alone say what to extract.
@@ -80,16 +82,14 @@ def extract_capture(capture: NewCapture, body: bytes, source: SourceConfig | Non
     return article
 
 
-def save(store: Store, capture: NewCapture, article: Article | None) -> Ingested:
-    """Write one capture (and its snapshot) — call inside `store.transaction()`."""
+def save(store: Store, capture: NewCapture, article: Article | None,
+         removal: RemovalDecision | None = None) -> Ingested:
+    """Write one capture (and its snapshot when it is a new version of the article, see
+    `pipeline.versions`) — call inside `store.transaction()`."""
     capture_id = store.add_capture(capture)
-    if article is None:
+    snapshot_id = record_capture(store, capture_id, capture, article, removal)
+    if snapshot_id is None:
         return Ingested(capture_id, None)
-    fingerprint = text_fingerprint(article.text)
-    story = decide_story(
-        fingerprint,
-        store.story_of_url(capture.url),
-        store.story_of_text(fingerprint) if fingerprint else None,
-    )
-    snapshot_id = store.add_snapshot(capture_id, capture, article, story.story_id, fingerprint)
+    if store.visible(snapshot_id):  # a taken-down snapshot alerts nobody (docs/takedown.md)
+        match_snapshot(store, snapshot_id)  # subscriptions: the stream and webhook outbox
     return Ingested(capture_id, snapshot_id)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from kuaizhao.archive import DamagedRecord, WarcEntry, iter_warc, list_warc_files
 from kuaizhao.config import Settings
 from kuaizhao.models import ArchivedExchange, LinkKind
-from kuaizhao.pipeline.ingest import KIND_FIELD, extract_capture, new_capture, save
+from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
+from kuaizhao.pipeline.removal import examine
+from kuaizhao.pipeline.versions import recheck_at
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import FrontierEntry, Store
 
@@ -89,11 +92,17 @@ def _ingest(store: Store, settings: Settings, source_map: SourceMap, entry: Warc
     kind = LinkKind(marked) if marked in _KINDS else LinkKind.ARTICLE
     previous = store.last_capture(capture.url)
     unchanged = previous is not None and previous.payload_digest == capture.payload_digest
+    removal = None
     if kind is LinkKind.ARTICLE and not unchanged:
-        article = extract_capture(capture, entry.payload, source, settings)
+        seen = examine(capture, entry.http_headers, entry.payload, source, settings)
+        article, removal = seen.article, seen.removal
     with store.transaction():
-        # The frontier remembers the URL as done, so the next crawl does not fetch it anew.
+        # The frontier remembers the URL as done, so the next crawl does not fetch it anew;
+        # an article stays due for its re-checks (edits, removals) that are still ahead.
         store.enqueue([FrontierEntry(url=capture.url, source_id=source_id, kind=kind,
                                      due_at=capture.captured_at)])
-        store.finish(capture.url, "ok", None)
-        return save(store, capture, article).snapshot_id is not None
+        ingested = save(store, capture, article, removal)
+        due = (recheck_at(store, capture.url, datetime.now(UTC), settings.recheck_schedule,
+                          captured=False) if kind is LinkKind.ARTICLE else None)
+        store.finish(capture.url, "ok", due)
+        return ingested.snapshot_id is not None

@@ -22,12 +22,17 @@ from kuaizhao.index.related import RelatedCandidate, RelatedTarget, rank_related
 from kuaizhao.index.snippets import make_snippet
 from kuaizhao.index.tokens import fts_match, index_text, term_match
 from kuaizhao.models import SearchHit, SearchPage
+from kuaizhao.store.sqlite_originals import prefer_originals
 
 # Title matches count ten times a body match; meta keywords twice.
 _RANK = "bm25(search_fts, 10.0, 1.0, 2.0)"
 SORTS = ("relevance", "newest")
 MAX_LIMIT = 100
-MAX_OFFSET = 10_000
+MAX_OFFSET = 1_000
+# Matches beyond this many (the newest, after filters) are not ranked; see search().
+RANK_WINDOW = 2_000
+# Listings count collapsed stories exactly up to this many articles.
+EXACT_COUNT_LIMIT = 5_000
 _RELATED_CANDIDATES = 200
 
 
@@ -99,7 +104,7 @@ class SqliteSearch:
         """
         row = self._conn.execute(
             "SELECT url, captured_at, title, text, story_id, source_id, category,"
-            " coalesce(published_at, captured_at) FROM snapshots WHERE id = ?",
+            " coalesce(published_at, captured_at), removed FROM snapshots WHERE id = ?",
             (doc.snapshot_id,),
         ).fetchone()
         if row is None:
@@ -107,7 +112,9 @@ class SqliteSearch:
                 f"snapshot {doc.snapshot_id} does not exist; write the snapshot row "
                 "before indexing it"
             )
-        url, captured_at, title, text, story_id, source_id, category, sort_time = row
+        url, captured_at, title, text, story_id, source_id, category, sort_time, removed = row
+        if removed:
+            return  # taken down (docs/takedown.md): never searchable while removed
         if (title, text) != (doc.title, doc.text):
             raise StoreError(
                 f"IndexDoc for snapshot {doc.snapshot_id} differs from the stored title/text; "
@@ -171,7 +178,13 @@ class SqliteSearch:
     def search(
         self, query: Query, *, offset: int = 0, limit: int = 20, sort: str = "relevance"
     ) -> SearchPage:
-        """One page of hits, reposts of a story collapsed into their best member."""
+        """One page of hits, reposts of a story collapsed into their best member.
+
+        A word matching more than `RANK_WINDOW` articles (after filters) is ranked among
+        its newest `RANK_WINDOW` matches only, and the total is extrapolated from the
+        share of the archive those cover: ranking every match of a word found in half a
+        million articles would take seconds.
+        """
         _check_page(offset, limit)
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
@@ -179,11 +192,16 @@ class SqliteSearch:
         if match is None:
             return self._newest(query, offset, limit)
         where, args = _filters(query.category, query.source, query.since, query.until)
+        boundary = self._window_start(match, where, args)
+        window = "AND rowid > ?" if boundary is not None else ""
+        window_args: list[object] = [boundary] if boundary is not None else []
         order = "score, id" if sort == "relevance" else "sort_time DESC, id DESC"
-        # Bare columns next to min() come from the row holding the minimum (SQLite).
+        # MATERIALIZED keeps bm25() inside the FTS scan. Bare columns next to min() come
+        # from the row holding the minimum (SQLite).
         sql = f"""
             WITH hits AS MATERIALIZED (
-                SELECT rowid AS id, {_RANK} AS score FROM search_fts WHERE search_fts MATCH ?
+                SELECT rowid AS id, {_RANK} AS score FROM search_fts
+                WHERE search_fts MATCH ? {window}
             ), grouped AS (
                 SELECT h.id AS id, min(h.score) AS score, d.sort_time AS sort_time
                 FROM hits h JOIN search_docs d ON d.snapshot_id = h.id
@@ -192,11 +210,20 @@ class SqliteSearch:
             )
             SELECT id, score, count(*) OVER () FROM grouped ORDER BY {order} LIMIT ? OFFSET ?
         """
-        rows = self._conn.execute(sql, [match, *args, limit, offset]).fetchall()
-        total = rows[0][2] if rows else self._count(match, where, args) if offset else 0
-        scores = {r[0]: -r[1] for r in rows}
-        hits = self._hits([r[0] for r in rows], query.terms, scores)
-        return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit)
+        rows = self._conn.execute(sql, [match, *window_args, *args, limit, offset]).fetchall()
+        total: int
+        if rows:
+            total = int(rows[0][2])
+        else:
+            total = self._count(match, window, window_args, where, args) if offset else 0
+        estimate = boundary is not None
+        if estimate:
+            total = self._extrapolate(total, boundary)
+        ids = prefer_originals(self._conn, [r[0] for r in rows], where, args)
+        scores = {i: -r[1] for i, r in zip(ids, rows, strict=True)}
+        hits = self._hits(ids, query.terms, scores)
+        return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit,
+                          total_is_estimate=estimate)
 
     def listing(
         self,
@@ -259,34 +286,74 @@ class SqliteSearch:
     # ------------------------------------------------------------------ helpers
 
     def _newest(self, query: Query, offset: int, limit: int) -> SearchPage:
+        """Newest first, one entry per story (its newest member), walking the time index.
+
+        The total is exact up to `EXACT_COUNT_LIMIT` articles; beyond that it counts
+        reposts separately (cheap) and says it is an estimate.
+        """
         _check_page(offset, limit)
         where, args = _filters(query.category, query.source, query.since, query.until)
-        sql = f"""
-            WITH grouped AS (
-                SELECT d.snapshot_id AS id, max(d.sort_time) AS sort_time
-                FROM search_docs d WHERE {where}
-                GROUP BY coalesce(d.story_id, -d.snapshot_id)
-            )
-            SELECT id, count(*) OVER () FROM grouped
-            ORDER BY sort_time DESC, id DESC LIMIT ? OFFSET ?
-        """
-        rows = self._conn.execute(sql, [*args, limit, offset]).fetchall()
-        total = rows[0][1] if rows else 0
-        if not rows and offset:
-            total = self._conn.execute(
-                f"SELECT count(DISTINCT coalesce(d.story_id, -d.snapshot_id))"
-                f" FROM search_docs d WHERE {where}", args
-            ).fetchone()[0]
-        hits = self._hits([r[0] for r in rows], (), {})
-        return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit)
+        other = where.replace("d.", "o.")
+        # INDEXED BY: left alone, the planner probes by category and time instead, which
+        # turns a category page into a quadratic scan.
+        head = f"""(d.story_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM search_docs o INDEXED BY search_docs_story
+            WHERE o.story_id = d.story_id AND {other}
+            AND (o.sort_time, o.snapshot_id) > (d.sort_time, d.snapshot_id)))"""
+        rows = self._conn.execute(
+            f"SELECT d.snapshot_id FROM search_docs d WHERE {where} AND {head}"
+            " ORDER BY d.sort_time DESC, d.snapshot_id DESC LIMIT ? OFFSET ?",
+            [*args, *args, limit, offset],
+        ).fetchall()
+        many = self._conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE {where} LIMIT ?)",
+            [*args, EXACT_COUNT_LIMIT + 1],
+        ).fetchone()[0] > EXACT_COUNT_LIMIT
+        if many:
+            count_sql = f"SELECT count(*) FROM search_docs d WHERE {where}"
+            count_args = args
+        else:
+            count_sql = f"SELECT count(*) FROM search_docs d WHERE {where} AND {head}"
+            count_args = [*args, *args]
+        total = int(self._conn.execute(count_sql, count_args).fetchone()[0])
+        ids = prefer_originals(self._conn, [r[0] for r in rows], where, args)
+        hits = self._hits(ids, (), {})
+        return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit,
+                          total_is_estimate=many)
 
-    def _count(self, match: str, where: str, args: list[object]) -> int:
+    def _window_start(self, match: str, where: str, args: list[object]) -> int | None:
+        """The rowid below which matches are not ranked, or None to rank them all."""
+        if args:  # filters: the window counts only matches that pass them
+            sql = (f"SELECT search_fts.rowid FROM search_fts JOIN search_docs d"
+                   f" ON d.snapshot_id = search_fts.rowid WHERE search_fts MATCH ? AND {where}"
+                   " ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET ?")
+        else:
+            sql = ("SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
+                   " ORDER BY rowid DESC LIMIT 1 OFFSET ?")
+        row = self._conn.execute(sql, [match, *args, RANK_WINDOW]).fetchone()
+        return None if row is None else int(row[0])
+
+    def _extrapolate(self, counted: int, boundary: int | None) -> int:
+        """Scale a count over rowids above `boundary` to the whole index."""
+        # Two subqueries: SQLite answers a lone min() or max() from the b-tree's end,
+        # but scans the table for both in one select.
+        low, high = self._conn.execute(
+            "SELECT (SELECT min(snapshot_id) FROM search_docs),"
+            " (SELECT max(snapshot_id) FROM search_docs)").fetchone()
+        if boundary is None or low is None or high <= boundary:
+            return counted
+        share: float = (high - boundary) / (high - low + 1)
+        return max(counted, round(counted / share))
+
+    def _count(self, match: str, window: str, window_args: list[object], where: str,
+               args: list[object]) -> int:
         """Collapsed hit count, for a page past the end (the window count is absent)."""
         return int(self._conn.execute(
             f"SELECT count(DISTINCT coalesce(d.story_id, -d.snapshot_id))"
             f" FROM search_fts JOIN search_docs d ON d.snapshot_id = search_fts.rowid"
-            f" WHERE search_fts MATCH ? AND {where}",
-            [match, *args],
+            f" WHERE search_fts MATCH ? {window.replace('rowid', 'search_fts.rowid')}"
+            f" AND {where}",
+            [match, *window_args, *args],
         ).fetchone()[0])
 
     def _fetch(self, ids: Sequence[int], columns: str) -> list[Any]:
@@ -334,6 +401,7 @@ class SqliteSearch:
         out: dict[object, list[str]] = {}
         for story, url in self._conn.execute(
             f"SELECT DISTINCT story_id, url FROM snapshots WHERE story_id IN ({marks})"
+            " AND removed = 0"
             " ORDER BY story_id, captured_at, id",
             wanted,
         ):

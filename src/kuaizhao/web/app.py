@@ -18,14 +18,23 @@ from fastapi.staticfiles import StaticFiles
 from kuaizhao.config import Settings
 from kuaizhao.store.base import Store
 from kuaizhao.web import (
+    account,
+    account_api,
+    admin_sources,
     error_pages,
+    feeds,
     home,
     listings,
     lookup,
+    memento,
     raw,
     search,
     snapshots,
+    subscriptions,
+    subscriptions_api,
     takedown,
+    versions,
+    websub,
 )
 from kuaizhao.web.render import Site, make_environment
 from kuaizhao.web.security import SecurityHeaders
@@ -53,7 +62,9 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.state.site = Site(store=store, settings=settings, env=make_environment(),
                           zone=ZoneInfo(settings.default_timezone))
     error_pages.install(app)
-    for module in (home, snapshots, raw, lookup, search, listings, takedown):
+    for module in (home, snapshots, raw, lookup, search, listings, takedown, memento, versions,
+                   account, account_api, subscriptions, subscriptions_api, feeds,
+                   admin_sources, websub):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -11,6 +11,7 @@ from kuaizhao.urls import normalize_url
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, LookupOut, capture_out
 from kuaizhao.web.highlight import http_url
+from kuaizhao.web.memento import original_headers
 from kuaizhao.web.render import render, site_of
 from kuaizhao.web.timeline import build_timeline, closest_capture, parse_wayback_timestamp
 
@@ -64,4 +65,5 @@ def wayback(request: Request, timestamp: str, url: str) -> RedirectResponse:
     if capture is None or capture.snapshot_id is None:
         raise NotFound(f"the archive holds no capture of {target[:200]}; "
                        "look it up at /lookup to see what is archived")
-    return RedirectResponse(f"/snapshots/{capture.snapshot_id}", status_code=302)
+    return RedirectResponse(f"/snapshots/{capture.snapshot_id}", status_code=302,
+                            headers=original_headers(request, target))

@@ -7,6 +7,13 @@ other. Placeholders use `str.format` names (`{count}`).
 
 from __future__ import annotations
 
+from kuaizhao.web import (
+    messages_accounts,
+    messages_freshness,
+    messages_takedown,
+    messages_versions,
+)
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -289,5 +296,14 @@ EN: dict[str, str] = {
     "lag_dh": "{days} d {hours} h",
     "also_reported_by": "also reposted by {count} outlets",
 }
+
+ZH.update(messages_accounts.ZH)
+EN.update(messages_accounts.EN)
+ZH.update(messages_versions.ZH)
+EN.update(messages_versions.EN)
+ZH.update(messages_freshness.ZH)
+EN.update(messages_freshness.EN)
+ZH.update(messages_takedown.ZH)
+EN.update(messages_takedown.EN)
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}

@@ -8,6 +8,7 @@ and loads nothing from the live site. `/warc` returns the record exactly as stor
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from kuaizhao.charset import detect_charset
 from kuaizhao.errors import ArchiveError, NotFound
 from kuaizhao.models import WarcPointer
 from kuaizhao.web import params
+from kuaizhao.web.memento import memento_headers
 from kuaizhao.web.render import render, site_of
 from kuaizhao.web.security import RAW_CSP
 
@@ -27,7 +29,9 @@ MAX_RECORD_BYTES = 256 * 1024 * 1024
 def _record_path(warc_dir: Path, pointer: WarcPointer) -> Path:
     """The WARC file a pointer names, refusing any name that leaves the warc directory."""
     base = warc_dir.resolve()
-    path = (base / pointer.filename).resolve()
+    # Checked by name, not by resolving links: imported WARC files are symbolic links
+    # under warc/linked/ to where they live (see archive.foreign).
+    path = Path(os.path.normpath(base / pointer.filename))
     if not path.is_relative_to(base) or not path.is_file():
         raise NotFound(f"the WARC file {pointer.filename!r} of this snapshot is not in the "
                        f"archive's warc directory; restore it or run `kuaizhao reindex`")
@@ -38,7 +42,9 @@ def _record_path(warc_dir: Path, pointer: WarcPointer) -> Path:
             response_class=HTMLResponse)
 def raw_page(request: Request, snapshot_id: str) -> HTMLResponse:
     snap = site_of(request).store.snapshot(params.snapshot_id(snapshot_id))
-    return render(request, "raw.html", snap=snap)
+    page = render(request, "raw.html", snap=snap)
+    page.headers.update(memento_headers(request, snap))
+    return page
 
 
 @router.get("/snapshots/{snapshot_id}/raw/content", include_in_schema=False)
@@ -55,7 +61,7 @@ def raw_content(request: Request, snapshot_id: str) -> Response:
         "X-Frame-Options": "SAMEORIGIN",
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, max-age=3600",
-    })
+    } | memento_headers(request, snap))
 
 
 @router.get("/snapshots/{snapshot_id}/warc", tags=["snapshots"],

@@ -11,8 +11,10 @@ from kuaizhao.models import Image, SearchHit, Snapshot
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, RelatedOut, SnapshotOut, hit_out, snapshot_out
 from kuaizhao.web.highlight import query_terms
+from kuaizhao.web.memento import memento_headers
 from kuaizhao.web.provenance import find_original
 from kuaizhao.web.render import render, site_of
+from kuaizhao.web.versions import snapshot_context
 
 router = APIRouter()
 RELATED = 8
@@ -42,13 +44,16 @@ def snapshot_page(request: Request, snapshot_id: str, q: str | None = None) -> H
     snap = store.snapshot(params.snapshot_id(snapshot_id))
     article = snap.article
     lag = (snap.captured_at - article.published_at) if article.published_at else None
-    return render(
+    page = render(
         request, "snapshot.html", snap=snap, article=article,
         terms=query_terms(params.query(q)), original=find_original(store, snap),
         related=store.related(snap.id, limit=RELATED), more=_more_in_category(request, snap),
         loose_captions=_loose_captions(article.images, article.captions), lag=lag,
         captures_url="/lookup?url=" + quote(snap.url, safe=""),
+        **snapshot_context(store, snap),  # versions, removal at the source, story
     )
+    page.headers.update(memento_headers(request, snap))  # RFC 7089: this page is a memento
+    return page
 
 
 @router.get("/api/v1/snapshots/{snapshot_id}", response_model=SnapshotOut, responses=ERRORS,

@@ -12,13 +12,20 @@ from pathlib import Path
 
 from kuaizhao.errors import StoreError
 from kuaizhao.store.migrations import pending
+from kuaizhao.store.sqlite.accounts import AccountTables
 from kuaizhao.store.sqlite.captures import CaptureTables
 from kuaizhao.store.sqlite.connection import statements
 from kuaizhao.store.sqlite.frontier import FrontierTables
+from kuaizhao.store.sqlite.imports import ImportTables
+from kuaizhao.store.sqlite.polling import PollingTables
+from kuaizhao.store.sqlite.subscriptions import SubscriptionTables
+from kuaizhao.store.sqlite.takedowns import TakedownTables
+from kuaizhao.store.sqlite.versions import VersionTables
 from kuaizhao.store.sqlite_search import SqliteSearch
 
 
-class SqliteStore(FrontierTables, CaptureTables):
+class SqliteStore(TakedownTables, FrontierTables, CaptureTables, ImportTables, AccountTables,
+                  SubscriptionTables, VersionTables, PollingTables):
     """All reads and writes of one archive database. Thread-safe: one lock serialises
     access to the single connection, which keeps every write on one writer."""
 

@@ -29,7 +29,9 @@ from kuaizhao.store.sqlite_search import IndexDoc, SqliteSearch
 
 _SNAPSHOT_COLUMNS = """s.id, s.url, COALESCE(src.name, ''), s.captured_at, s.payload_digest,
     c.warc_file, c.warc_offset, c.warc_length, s.article_json, s.story_id, c.status"""
-_SNAPSHOT_FROM = """snapshots s JOIN captures c ON c.id = s.capture_id
+# `s.removed = 0`: taken-down snapshots are invisible to every read built on this
+# (docs/takedown.md); `snapshot()` then reports them as Gone (store/sqlite/takedowns.py).
+_SNAPSHOT_FROM = """snapshots s JOIN captures c ON c.id = s.capture_id AND s.removed = 0
     LEFT JOIN sources src ON src.id = s.source_id"""
 
 
@@ -204,8 +206,9 @@ class CaptureTables(SqliteBase):
         rows = self._all(
             "SELECT c.id, c.url, c.captured_at, c.status, c.payload_digest, c.is_revisit, "
             "(SELECT s.id FROM snapshots s JOIN captures o ON o.id = s.capture_id "
-            " WHERE o.url = c.url AND o.payload_digest = c.payload_digest ORDER BY s.id LIMIT 1) "
-            "FROM captures c WHERE c.url = ? ORDER BY c.captured_at, c.id",
+            " WHERE o.url = c.url AND o.payload_digest = c.payload_digest AND s.removed = 0"
+            " ORDER BY s.id LIMIT 1) "
+            "FROM captures c WHERE c.url = ? AND c.removed = 0 ORDER BY c.captured_at, c.id",
             (url,),
         )
         out = []
@@ -248,7 +251,7 @@ class CaptureTables(SqliteBase):
     def categories(self) -> list[tuple[str, int]]:
         rows = self._all(
             "SELECT category, COUNT(DISTINCT url) FROM snapshots "
-            "WHERE category IS NOT NULL AND category != '' "
+            "WHERE category IS NOT NULL AND category != '' AND removed = 0 "
             "GROUP BY category ORDER BY COUNT(*) DESC, category"
         )
         return [(r[0], r[1]) for r in rows]

@@ -26,7 +26,7 @@ class FrontierTables(SqliteBase):
     def sources(self) -> list[SourceRow]:
         rows = self._all(
             "SELECT src.id, src.name, src.homepage, "
-            "(SELECT COUNT(*) FROM snapshots s WHERE s.source_id = src.id) "
+            "(SELECT COUNT(*) FROM snapshots s WHERE s.source_id = src.id AND s.removed = 0) "
             "FROM sources src ORDER BY src.name"
         )
         return [SourceRow(*r) for r in rows]

@@ -1,0 +1,41 @@
+"""Reading one exchange of an article fetch: the article on it, and whether it shows the
+page gone (404/410, a redirect to the home page, a "page not found" page).
+
+Used by the crawl and by `reindex` on the same inputs (the capture row, the response
+headers and payload), so both reach the same removal decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kuaizhao.config import Settings
+from kuaizhao.dedupe import RemovalDecision, decide_removal
+from kuaizhao.extract import extract_article
+from kuaizhao.models import Article, Headers
+from kuaizhao.pipeline.ingest import extract_capture, extract_options, header, is_html
+from kuaizhao.sources import SourceConfig
+from kuaizhao.store.base import NewCapture
+
+
+@dataclass(frozen=True, slots=True)
+class Examined:
+    article: Article | None
+    removal: RemovalDecision
+
+
+def examine(capture: NewCapture, headers: Headers, body: bytes, source: SourceConfig | None,
+            settings: Settings) -> Examined:
+    """The article a captured article URL shows, and whether the page is gone."""
+    status = capture.status
+    if status != 200 or capture.is_revisit:
+        return Examined(None, decide_removal(capture.url, status, header(headers, "location"),
+                                             None))
+    article = extract_capture(capture, body, source, settings)
+    if article is not None:
+        return Examined(article, decide_removal(capture.url, status, None, article))
+    if not is_html(capture.content_type, body):
+        return Examined(None, decide_removal(capture.url, status, None, None))
+    options = extract_options(source, settings, capture.captured_at, capture.content_type)
+    page = extract_article(body, capture.url, options)  # not an article: is it a notice?
+    return Examined(None, decide_removal(capture.url, status, None, page))

@@ -1,0 +1,28 @@
+"""Which snapshot a collapsed story shows in search and listings: its original.
+
+`stories.original_url` is chosen at ingest by `dedupe.stories.choose_original` (see
+docs/versions.md); search groups hits by story and then shows the original's indexed
+(latest) version when it passes the same filters, not the member that ranked first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def prefer_originals(conn: sqlite3.Connection, ids: list[int], where: str,
+                     args: list[object]) -> list[int]:
+    """`ids` with each story member replaced by its story's original, where allowed.
+
+    `where` holds conditions on search_docs `d` (the page's filters)."""
+    if not ids:
+        return ids
+    marks = ",".join("?" * len(ids))
+    swap = dict(conn.execute(
+        f"SELECT d.snapshot_id, o.snapshot_id FROM search_docs d"
+        f" JOIN stories st ON st.id = d.story_id"
+        f" JOIN search_docs o ON o.url = st.original_url AND o.story_id = d.story_id"
+        f" WHERE d.snapshot_id IN ({marks}) AND o.snapshot_id != d.snapshot_id"
+        f" AND {where.replace('d.', 'o.')}",
+        [*ids, *args]).fetchall())
+    return [swap.get(i, i) for i in ids]
