@@ -121,6 +121,9 @@ def kuaizhao_import(path: Path, home: Path) -> tuple[int, float, str]:
 
 
 def child_import(path: Path, home: Path) -> None:
+    from kuaizhao.pipeline.importer import release_large_blocks
+
+    release_large_blocks()  # as `kuaizhao import` does
     records, elapsed, summary = kuaizhao_import(path, home)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{records} {elapsed:.1f} {peak_mb:.0f}")

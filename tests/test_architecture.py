@@ -24,8 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     # the search backends run the index's tokeniser and query parser in SQL
     "store": SHARED | {"config", "index"},
     # the site reads the store, WARC records (raw view) and the index (snippets), and
-    # runs the subscribe stage's account, token and feed policy (我的订阅)
-    "web": SHARED | {"config", "store", "archive", "index", "subscribe"},
+    # runs the subscribe stage's account, token and feed policy (我的订阅) and the
+    # takedown stage's request, review and removal policy (docs/takedown.md)
+    "web": SHARED | {"config", "store", "archive", "index", "subscribe", "takedown"},
     "demo": SHARED,
 }
 MAX_LINES = 420

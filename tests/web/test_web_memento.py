@@ -173,3 +173,12 @@ async def test_wayback_urls_redirect_with_memento_links(client: AsyncClient,
     assert response.headers["location"] == f"/snapshots/{_ids(archive[1])[1]}"
     rels = {link.rel for link in link_header.parse(response.headers["link"]).links}
     assert {"original", "timegate", "timemap"} <= rels
+
+
+async def test_head_is_answered_like_get(client: AsyncClient) -> None:
+    gate = await client.head(f"/timegate/{URL}")
+    assert gate.status_code == 302
+    assert gate.headers["vary"].lower() == "accept-datetime"
+    timemap = await client.head(f"/timemap/link/{URL}")
+    assert timemap.status_code == 200
+    assert timemap.headers["content-type"].startswith("application/link-format")

@@ -13,7 +13,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "link", "body", "a", "header", "div", "form", "label",
     "input", "button", "nav", "ul", "ol", "li", "main", "footer", "p", "h1", "h2", "h3",
     "section", "aside", "article", "dl", "dt", "dd", "time", "span", "mark", "figure",
-    "figcaption", "select", "option", "iframe", "strong",
+    "figcaption", "select", "option", "iframe", "strong", "textarea",
 }
 
 

@@ -91,7 +91,9 @@ def surt_key(url: str) -> str:
         reversed_host += f":{port}"
     key = reversed_host + ")" + _canonical_path(parts.path or "/")
     if parts.query:
-        arguments = sorted(a for a in _requote(parts.query, _SAFE).split("&") if a)
+        # Sorted by name, then value (so "a=1" comes before "aa=1").
+        arguments = sorted((a for a in _requote(parts.query, _SAFE).split("&") if a),
+                           key=lambda a: a.partition("="))
         if arguments:
             key += "?" + "&".join(arguments)
     return key.lower()

@@ -12,7 +12,12 @@ from tqdm import tqdm
 
 from kuaizhao.cli.context import archive, interactive
 from kuaizhao.errors import UsageError
-from kuaizhao.pipeline.importer import FileReport, ImportOptions, import_files
+from kuaizhao.pipeline.importer import (
+    FileReport,
+    ImportOptions,
+    import_files,
+    release_large_blocks,
+)
 from kuaizhao.sources import SourceConfig, load_sources
 
 log = logging.getLogger(__name__)
@@ -55,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.files:
         raise UsageError("name at least one WARC or ARC file to import, "
                          "or use --list to see what was imported")
+    release_large_blocks()
     options = ImportOptions(source=args.source, category=args.category, copy=args.copy,
                             verify_digests=not args.accept_bad_digests)
     with archive(args, sources=args.sources) as (settings, store):

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "export",
     "stats",
     "user",
+    "takedown",
     "sources",
     "config",
     "demo",

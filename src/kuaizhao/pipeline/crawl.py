@@ -37,13 +37,13 @@ from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, LinkKin
 from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
 from kuaizhao.pipeline.removal import examine
 from kuaizhao.pipeline.schedule import PollScheduler
-from kuaizhao.pipeline.takedown import fetch_forbidden, honour_noarchive
 from kuaizhao.pipeline.versions import recheck_at
 from kuaizhao.pipeline.websub import WebSubOptions, WebSubSubscriber
-from kuaizhao.schedule import Alarm, Clock, SystemClock
+from kuaizhao.schedule import PRIORITY_RECHECK, Alarm, Clock, SystemClock
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import CaptureRef, FrontierEntry, FrontierItem, Store
 from kuaizhao.subscribe.alerts import AlertWorker
+from kuaizhao.takedown.service import fetch_forbidden, honour_noarchive
 from kuaizhao.urls import host_key
 
 log = logging.getLogger(__name__)
@@ -263,7 +263,10 @@ class Crawler:
             if item.kind is not LinkKind.ARTICLE and not capture.is_revisit:
                 discovered = self._discover(item, final.body, final.url, source, now)
         next_due = self._next_due(item, result.outcome, now, source)
+        priority = None
         if item.kind is LinkKind.ARTICLE and next_due is None:
+            # A later look at a captured article waits behind new articles and feeds.
+            priority = PRIORITY_RECHECK
             next_due = recheck_at(self.store, item.url, now, self.settings.recheck_schedule,
                                   captured=any(e.article is not None for e in examined))
         with self.store.transaction():
@@ -281,7 +284,7 @@ class Crawler:
                                     final.status if final else None, result.error, now)
             if item.kind is not LinkKind.ARTICLE and item.url in self._roots:
                 next_due = self._polls.after_poll(item, result.outcome, result.error, now, source)
-            self.store.finish(item.url, result.outcome.value, next_due)
+            self.store.finish(item.url, result.outcome.value, next_due, priority)
         self.report.outcomes[result.outcome.value] += 1
         log.log(logging.DEBUG if result.outcome is FetchOutcome.OK else logging.INFO,
                 "%s %s %s%s", item.kind.value, result.outcome.value, item.url,

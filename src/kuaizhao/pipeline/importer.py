@@ -14,7 +14,9 @@ neither does a record whose WARC-Record-ID the archive already holds.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -88,6 +90,24 @@ class FileReport:
 
 
 Progress = Callable[[FileReport], None]
+_M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+
+
+def release_large_blocks() -> None:
+    """Have glibc serve blocks of 128 KB and more (record payloads) by mmap.
+
+    Its default threshold climbs after the first large block is freed, after which
+    1 MB payloads come from the heap and, interleaved with the extractor's small
+    objects, keep it fragmented: on a 2 GB import peak memory was 367 MB instead of
+    297 MB. Mapped blocks go back to the system when freed. Elsewhere it does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
+    except (OSError, AttributeError):
+        return  # not glibc (e.g. musl): its allocator already maps large blocks
 
 
 def import_files(store: Store, settings: Settings, sources: Sequence[SourceConfig],

@@ -49,7 +49,7 @@ from kuaizhao.store.polling import (
     SourcePollStats,
     WebSubSubscription,
 )
-from kuaizhao.takedown.model import (
+from kuaizhao.store.takedown_rows import (
     AuditEntry,
     NewRequest,
     PublicRemoval,
@@ -175,7 +175,9 @@ class Store(Protocol):
     ) -> list[FrontierItem]: ...
     def claimants(self) -> list[str]: ...
     def release_claims(self, worker: str) -> int: ...
-    def finish(self, url: str, outcome: str, next_due_at: datetime | None) -> None: ...
+    def finish(
+        self, url: str, outcome: str, next_due_at: datetime | None, priority: int | None = None
+    ) -> None: ...
     def record_fetch(
         self, url: str, source_id: int | None, kind: LinkKind, outcome: str,
         status: int | None, error: str | None, fetched_at: datetime,

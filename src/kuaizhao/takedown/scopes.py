@@ -12,7 +12,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from kuaizhao.errors import UsageError
-from kuaizhao.takedown.model import Scope, ScopeKind
+from kuaizhao.store.takedown_rows import Scope, ScopeKind
 
 MAX_VALUE = 2_000
 
@@ -88,13 +88,6 @@ def make_scope(kind: ScopeKind | str, value: str, *, payload_digest: str | None 
         raise UsageError("the date range is empty: the end must come after the start")
     return Scope(kind, value, payload_digest if kind is ScopeKind.SNAPSHOT else None,
                  captured_from, captured_until, embargo_until)
-
-
-def public_target(scope: Scope) -> str:
-    """What the public log shows: the host, never the path (which can name a person)."""
-    if scope.kind is ScopeKind.SOURCE:
-        return scope.value
-    return urlsplit(scope.value).hostname or "?"
 
 
 def describe(scope: Scope) -> str:

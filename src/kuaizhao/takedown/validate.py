@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kuaizhao.errors import UsageError
-from kuaizhao.takedown.model import NewRequest, Origin, ReasonCategory, Relationship
+from kuaizhao.store.takedown_rows import NewRequest, Origin, ReasonCategory, Relationship
 from kuaizhao.takedown.scopes import http_url
 
 MAX_TARGETS = 20

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 
 from kuaizhao.errors import UsageError
-from kuaizhao.takedown.model import State
+from kuaizhao.store.takedown_rows import State
 
 
 class Action(enum.StrEnum):

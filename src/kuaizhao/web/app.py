@@ -33,6 +33,7 @@ from kuaizhao.web import (
     subscriptions,
     subscriptions_api,
     takedown,
+    takedown_admin,
     versions,
     websub,
 )
@@ -64,7 +65,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     error_pages.install(app)
     for module in (home, snapshots, raw, lookup, search, listings, takedown, memento, versions,
                    account, account_api, subscriptions, subscriptions_api, feeds,
-                   admin_sources, websub):
+                   admin_sources, websub, takedown_admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

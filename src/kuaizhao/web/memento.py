@@ -163,9 +163,9 @@ def _found(request: Request, url: str) -> tuple[str, list[Memento]]:
     return original, mementos
 
 
-@router.api_route("/timegate/{url:path}", methods=["GET", "HEAD"], tags=["memento"],
-                  status_code=302, responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}},
-                  summary="Memento TimeGate: redirect to the capture nearest Accept-Datetime")
+@router.get("/timegate/{url:path}", tags=["memento"], status_code=302,
+            responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+            summary="Memento TimeGate: redirect to the capture nearest Accept-Datetime")
 def timegate(request: Request, url: str) -> Response:
     original, mementos = _found(request, url)
     asked = request.headers.get("accept-datetime")
@@ -177,9 +177,9 @@ def timegate(request: Request, url: str) -> Response:
         "Vary": "accept-datetime", "Link": ", ".join(entries)})
 
 
-@router.api_route("/timemap/link/{url:path}", methods=["GET", "HEAD"], tags=["memento"],
-                  responses={200: {"content": {LINK_FORMAT: {}}}, 404: {"model": ErrorOut}},
-                  summary="Memento TimeMap in application/link-format (RFC 6690)")
+@router.get("/timemap/link/{url:path}", tags=["memento"],
+            responses={200: {"content": {LINK_FORMAT: {}}}, 404: {"model": ErrorOut}},
+            summary="Memento TimeMap in application/link-format (RFC 6690)")
 def timemap_link(request: Request, url: str) -> Response:
     original, mementos = _found(request, url)
     links = _Links(request, original)
@@ -193,6 +193,13 @@ def timemap_link(request: Request, url: str) -> Response:
                         *(["last"] if i == len(mementos) - 1 else []), "memento"])
         entries.append(links.memento_link(memento, rel))
     return Response(",\n".join(entries) + "\n", media_type=LINK_FORMAT)
+
+
+# Memento clients ask TimeGates and TimeMaps with HEAD too; same handlers, not listed twice.
+router.add_api_route("/timegate/{url:path}", timegate, methods=["HEAD"], status_code=302,
+                     include_in_schema=False)
+router.add_api_route("/timemap/link/{url:path}", timemap_link, methods=["HEAD"],
+                     include_in_schema=False)
 
 
 class MementoOut(BaseModel):

@@ -20,9 +20,9 @@ from starlette.concurrency import run_in_threadpool
 
 from kuaizhao.errors import NotFound, TooManyAttempts, UsageError
 from kuaizhao.models import Snapshot
-from kuaizhao.pipeline.takedown import expire, submit, token_digest
+from kuaizhao.store.takedown_rows import ReasonCategory, Relationship, TakedownRequest
 from kuaizhao.takedown.limits import RequestLimiter
-from kuaizhao.takedown.model import ReasonCategory, Relationship, TakedownRequest
+from kuaizhao.takedown.service import expire, submit, token_digest
 from kuaizhao.takedown.validate import MAX_FORM_BYTES, InvalidRequest, validate_request
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, TakedownOut

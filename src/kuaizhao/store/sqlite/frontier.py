@@ -107,7 +107,11 @@ class FrontierTables(SqliteBase):
         )
         return cur.rowcount
 
-    def finish(self, url: str, outcome: str, next_due_at: datetime | None) -> None:
+    def finish(self, url: str, outcome: str, next_due_at: datetime | None,
+               priority: int | None = None) -> None:
+        """Mark a fetched URL done, or due again at `next_due_at` (with a new priority)."""
+        if priority is not None:
+            self._run("UPDATE frontier SET priority = ? WHERE url = ?", (priority, url))
         if next_due_at is None:
             self._run(
                 "UPDATE frontier SET state = 'done', claimed_until = NULL, "

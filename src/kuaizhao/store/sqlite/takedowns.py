@@ -15,13 +15,14 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from kuaizhao.errors import Gone, NotFound
 from kuaizhao.models import Snapshot, WarcPointer
 from kuaizhao.store.codec import article_from_json, db_time, db_time_or_none, from_db_time
 from kuaizhao.store.sqlite.captures import CaptureTables
 from kuaizhao.store.sqlite_search import IndexDoc
-from kuaizhao.takedown.model import (
+from kuaizhao.store.takedown_rows import (
     AuditEntry,
     NewRequest,
     Origin,
@@ -37,7 +38,6 @@ from kuaizhao.takedown.model import (
     TakedownEffect,
     TakedownRequest,
 )
-from kuaizhao.takedown.scopes import public_target
 
 # Whether an active scope covers the captures row named {row}; the SQL twin of
 # `takedown.scopes.covers`, and equal to the trigger in 0007_takedowns.sql.
@@ -56,6 +56,11 @@ _REQUEST = """SELECT id, state, origin, reason_category, reason, requester_name,
     updated_at FROM takedown_requests"""
 _SCOPE = """SELECT id, request_id, kind, value, payload_digest, captured_from, captured_until,
     embargo_until, active FROM takedown_scopes"""
+
+
+def _public_target(kind: ScopeKind, value: str) -> str:
+    """What the public log shows: the host, never the path (which can name a person)."""
+    return value if kind is ScopeKind.SOURCE else urlsplit(value).hostname or "?"
 
 
 def _t(text: str) -> datetime:
@@ -179,7 +184,7 @@ class TakedownTables(CaptureTables):
             "ON r.id = t.request_id WHERE t.removed_at IS NOT NULL "
             "ORDER BY t.removed_at DESC, t.id DESC LIMIT ?", (limit,))
         return [PublicRemoval(request_id=r[0], removed_at=_t(r[1]), scope_kind=ScopeKind(r[2]),
-                              target=public_target(Scope(ScopeKind(r[2]), r[3])),
+                              target=_public_target(ScopeKind(r[2]), r[3]),
                               reason_category=ReasonCategory(r[4]), state=State(r[5]),
                               embargo_until=from_db_time(r[6])) for r in rows]
 

@@ -1,4 +1,5 @@
-"""The values of the takedown workflow: states, scopes, categories, requests, audit rows."""
+"""The rows of the takedown tables and the values of their workflow: states, scopes,
+reason categories, requests, audit entries (policy: `kuaizhao.takedown`)."""
 
 from __future__ import annotations
 

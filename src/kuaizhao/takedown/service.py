@@ -1,4 +1,4 @@
-"""Takedown decisions applied to the archive: submit, review, approve, reject, restore,
+"""Takedown decisions applied to a store: submit, review, approve, reject, restore,
 operator removals, embargo expiry, and the crawler's checks (removed URLs are not
 fetched; noarchive pages are not archived). Purge lives in `pipeline/purge.py`.
 
@@ -20,7 +20,7 @@ from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.models import FetchOutcome, FetchResult
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import Store
-from kuaizhao.takedown.model import (
+from kuaizhao.store.takedown_rows import (
     NewRequest,
     Origin,
     ReasonCategory,
