@@ -8,7 +8,12 @@ import pytest
 
 from kuaizhao.archive import DamagedRecord, WarcEntry, iter_warc, list_warc_files, read_response
 
-SAMPLES = Path("/work/shared/data/warc_samples")
+# The shared folder beside the checkout (as CI lays it out), else the workplace copy.
+SAMPLES = next(
+    (p for p in (Path(__file__).parents[3] / "shared/data/warc_samples",
+                 Path("/work/shared/data/warc_samples")) if p.is_dir()),
+    Path("/work/shared/data/warc_samples"),
+)
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared WARC samples not present")
 
 UKWA = "ukwa_test_suite/small-arcs-and-warcs/IAH-20080430204825-00000-blackbook-truncated"

@@ -13,7 +13,12 @@ import pytest
 from kuaizhao import extract_article
 
 COMMITTED = Path(__file__).parents[1] / "data" / "extract" / "gne"
-SHARED = Path("/work/shared/data/gne_zh_unlabeled/html")
+# The shared folder beside the checkout (as CI lays it out), else the workplace copy.
+SHARED = next(
+    (p for p in (Path(__file__).parents[3] / "shared/data/gne_zh_unlabeled/html",
+                 Path("/work/shared/data/gne_zh_unlabeled/html")) if p.is_dir()),
+    Path("/work/shared/data/gne_zh_unlabeled/html"),
+)
 
 
 @pytest.mark.parametrize("path", sorted(COMMITTED.glob("*.html")), ids=lambda p: p.name)

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from kuaizhao.index.snippets import make_snippet
 
-SEED = Path("/work/shared/seed/000_75f45cc625d77c14.txt").read_text("utf-8")
+SEED = (
+    Path(__file__).parents[2] / "src/kuaizhao/demo/pages/seed/000_75f45cc625d77c14.txt"
+).read_text("utf-8")
 
 
 def _plain(snippet: str) -> str:

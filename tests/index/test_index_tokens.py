@@ -15,7 +15,9 @@ from kuaizhao.errors import QueryError
 from kuaizhao.index.query import parse_query
 from kuaizhao.index.tokens import fts_match, index_text
 
-SEED = Path("/work/shared/seed/000_75f45cc625d77c14.txt")
+SEED = (
+    Path(__file__).parents[2] / "src/kuaizhao/demo/pages/seed/000_75f45cc625d77c14.txt"
+)
 
 
 def test_index_text_makes_bigrams_and_keeps_latin() -> None:

@@ -16,7 +16,12 @@ from kuaizhao.pipeline.importer import FileReport, ImportOptions, import_files
 from kuaizhao.store import Store, open_store
 
 DATA = Path(__file__).parents[1] / "data" / "archive"
-SAMPLES = Path("/work/shared/data/warc_samples")
+# The shared folder beside the checkout (as CI lays it out), else the workplace copy.
+SAMPLES = next(
+    (p for p in (Path(__file__).parents[3] / "shared/data/warc_samples",
+                 Path("/work/shared/data/warc_samples")) if p.is_dir()),
+    Path("/work/shared/data/warc_samples"),
+)
 UKWA = "ukwa_test_suite/small-arcs-and-warcs/IAH-20080430204825-00000-blackbook-truncated"
 WIKI = "ukwa_test_suite/wikipedia-sopa-blackout-2012"
 

@@ -22,7 +22,9 @@ from kuaizhao.store.migrations import migrations_for
 from kuaizhao.store.sqlite_search import IndexDoc, SqliteSearch
 
 T0 = datetime(2024, 2, 7, 13, 2, tzinfo=UTC)
-SEED = Path("/work/shared/seed/000_75f45cc625d77c14.txt").read_text("utf-8")
+SEED = (
+    Path(__file__).parents[2] / "src/kuaizhao/demo/pages/seed/000_75f45cc625d77c14.txt"
+).read_text("utf-8")
 
 
 @dataclass

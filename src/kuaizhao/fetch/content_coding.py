@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 
 try:  # brotli is optional: advertise br only when we can decode it
-    import brotli  # type: ignore[import-not-found, unused-ignore]
+    import brotli
 except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
 
