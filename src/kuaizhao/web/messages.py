@@ -294,7 +294,7 @@ EN: dict[str, str] = {
     "lag_hm": "{hours} h {minutes} min",
     "lag_m": "{minutes} min",
     "lag_dh": "{days} d {hours} h",
-    "also_reported_by": "also reposted by {count} outlets",
+    "also_reported_by": "also reposted by {count} outlet(s)",
 }
 
 ZH.update(messages_accounts.ZH)

@@ -91,8 +91,8 @@ EN: dict[str, str] = {
     "original_reason_earliest_published": "published first",
     "story_reposted_from": "Reposted from {outlet}",
     "story_original_link": "original snapshot",
-    "story_also": "also reposted by {count} outlets",
-    "story_reposted_by": "reposted by {count} outlets",
+    "story_also": "also reposted by {count} outlet(s)",
+    "story_reposted_by": "reposted by {count} outlet(s)",
     "story_link": "all outlets",
     "changes_title": "Changed or removed at the source",
     "changes_intro": "Articles edited after they were captured, or removed from their site, "
