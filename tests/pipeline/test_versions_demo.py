@@ -85,6 +85,9 @@ def test_second_edition_versions_removal_and_stories(
     assert {c.url for c in changes} == {changed, gone}
     assert total == 2
     assert next(c for c in changes if c.url == gone).removal == removal
+    # Search filters on what happened at the source.
+    assert {h.url for h in store.search("status:changed", limit=50).hits} == {changed}
+    assert {h.url for h in store.search("status:removed", limit=50).hits} == {gone}
 
     # Unchanged articles were re-checked (conditional GET) without a new version.
     unchanged = set(demo.expected(1).captured) - {changed, gone}

@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "search", help="search the archive",
         description="Search titles and bodies. Chinese words of any length are found wherever "
         "they occur. Query language: words, \"exact phrase\", -exclude, OR, and the filters "
-        "category:X source:X since:YYYY-MM-DD until:YYYY-MM-DD.",
+        "category:X source:X since:YYYY-MM-DD until:YYYY-MM-DD status:changed|removed.",
         epilog="Example: kuaizhao search 科技创新 --category 国内 --since 2024-01-01 --json",
     )
     p.add_argument("query", help="what to look for")
@@ -27,6 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--source", help="only this source (outlet name)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after this day")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before this day")
+    p.add_argument("--status", choices=("changed", "removed"),
+                   help="only articles edited after publication, or gone at the source")
     p.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
     p.add_argument("--limit", type=int, default=10, help="hits per page (default 10)")
     p.add_argument("--offset", type=int, default=0, help="hits to skip (for the next page)")
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         page = store.search(args.query, offset=max(0, args.offset),
                             limit=min(max(1, args.limit), 100), sort=args.sort,
                             category=args.category, source=args.source, since=args.since,
-                            until=args.until)
+                            until=args.until, status=args.status)
     if args.json:
         data = {"total": page.total, "offset": page.offset, "next_offset": page.next_offset,
                 "hits": [asdict(h) for h in page.hits]}

@@ -5,6 +5,7 @@
     华为 OR 小米            either word
     -广告   NOT 广告         leave out articles holding the word
     category:国内  source:人民网  since:2024-02-01  until:2024-02-29
+    status:changed  status:removed   edited after publication / gone at the source
 
 Words are matched as phrases of their tokens, so `COVID-19` and `e-mail` mean what
 they look like. Operators are recognised only in the shapes above; anything else a
@@ -24,7 +25,8 @@ from kuaizhao.errors import QueryError
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
-_FILTERS = ("category", "source", "since", "until")
+_FILTERS = ("category", "source", "since", "until", "status")
+STATUSES = ("changed", "removed")
 # A quoted string (possibly unclosed), or a run of non-space characters that may
 # itself contain a quoted part (`category:"a b"`).
 # Control characters and lone surrogates carry no words; FTS5 would read NUL as the
@@ -43,6 +45,7 @@ class Query:
     source: str | None = None
     since: date | None = None
     until: date | None = None
+    status: str | None = None  # "changed" or "removed" (at the source)
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -76,6 +79,15 @@ def _date(name: str, value: str | date | None) -> date | None:
         ) from None
 
 
+def _status(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if value not in STATUSES:
+        raise QueryError(f"status: expects one of {', '.join(STATUSES)}, got {value[:40]!r}")
+    return value
+
+
 def _filter(token: str) -> tuple[str, str] | None:
     name, sep, value = token.partition(":")
     if not sep or name.lower() not in _FILTERS:
@@ -93,6 +105,7 @@ def parse_query(
     source: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    status: str | None = None,
 ) -> Query:
     """Parse a user's query; keyword arguments (from API parameters) win over the text.
 
@@ -154,8 +167,10 @@ def parse_query(
         source=filters.get("source"),
         since=_date("since", filters.get("since")),
         until=_date("until", filters.get("until")),
+        status=_status(filters.get("status")),
     )
-    return with_filters(query, category=category, source=source, since=since, until=until)
+    return with_filters(query, category=category, source=source, since=since, until=until,
+                        status=status)
 
 
 def with_filters(
@@ -165,6 +180,7 @@ def with_filters(
     source: str | None = None,
     since: str | date | None = None,
     until: str | date | None = None,
+    status: str | None = None,
 ) -> Query:
     """`query` with the given filters set (None leaves a filter as it was)."""
     changed = replace(
@@ -173,6 +189,7 @@ def with_filters(
         source=source.strip() or None if source is not None else query.source,
         since=_date("since", since) if since is not None else query.since,
         until=_date("until", until) if until is not None else query.until,
+        status=_status(status or None) if status is not None else query.status,
     )
     if changed.since and changed.until and changed.since > changed.until:
         raise QueryError(

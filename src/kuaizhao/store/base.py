@@ -211,7 +211,8 @@ class Store(Protocol):
     # search (delegates to the backend's search engine)
     def search(self, query: str, *, offset: int = 0, limit: int = 20, sort: str = "relevance",
                category: str | None = None, source: str | None = None,
-               since: str | None = None, until: str | None = None) -> SearchPage: ...
+               since: str | None = None, until: str | None = None,
+               status: str | None = None) -> SearchPage: ...
     def related(self, snapshot_id: int, limit: int = 10) -> list[SearchHit]: ...
 
     # maintenance

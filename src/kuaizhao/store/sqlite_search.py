@@ -65,10 +65,17 @@ def _filters(
     query_source: str | None,
     since: date | None,
     until: date | None,
+    status: str | None = None,
 ) -> tuple[str, list[object]]:
     """SQL conditions on search_docs `d` and their parameters."""
     sql: list[str] = []
     args: list[object] = []
+    if status == "removed":
+        sql.append("EXISTS (SELECT 1 FROM removals r WHERE r.url = d.url "
+                   "AND r.restored_at IS NULL)")
+    elif status == "changed":
+        sql.append("EXISTS (SELECT 1 FROM capture_versions v WHERE v.url = d.url "
+                   "AND v.kind = 'version')")
     if query_category is not None:
         sql.append("d.category = ?")
         args.append(query_category)
@@ -191,7 +198,8 @@ class SqliteSearch:
         match = fts_match(query)
         if match is None:
             return self._newest(query, offset, limit)
-        where, args = _filters(query.category, query.source, query.since, query.until)
+        where, args = _filters(query.category, query.source, query.since, query.until,
+                               query.status)
         boundary = self._window_start(match, where, args)
         window = "AND rowid > ?" if boundary is not None else ""
         window_args: list[object] = [boundary] if boundary is not None else []
@@ -292,7 +300,8 @@ class SqliteSearch:
         reposts separately (cheap) and says it is an estimate.
         """
         _check_page(offset, limit)
-        where, args = _filters(query.category, query.source, query.since, query.until)
+        where, args = _filters(query.category, query.source, query.since, query.until,
+                               query.status)
         other = where.replace("d.", "o.")
         # INDEXED BY: left alone, the planner probes by category and time instead, which
         # turns a category page into a quadratic scan.

@@ -300,8 +300,10 @@ class CaptureTables(SqliteBase):
         source: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        status: str | None = None,
     ) -> SearchPage:
-        parsed = parse_query(query, category=category, source=source, since=since, until=until)
+        parsed = parse_query(query, category=category, source=source, since=since, until=until,
+                             status=status)
         with self._lock:
             return self._search.search(parsed, offset=offset, limit=limit, sort=sort)
 
