@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from kuaizhao.errors import NotFound, QueryError, StoreError
@@ -22,13 +22,12 @@ from kuaizhao.index.related import RelatedCandidate, RelatedTarget, rank_related
 from kuaizhao.index.snippets import make_snippet
 from kuaizhao.index.tokens import fts_match, index_text, term_match
 from kuaizhao.models import SearchHit, SearchPage
+from kuaizhao.store.search_filters import check_page, filters_sql
 from kuaizhao.store.sqlite_originals import prefer_originals
 
 # Title matches count ten times a body match; meta keywords twice.
 _RANK = "bm25(search_fts, 10.0, 1.0, 2.0)"
 SORTS = ("relevance", "newest")
-MAX_LIMIT = 100
-MAX_OFFSET = 1_000
 # Matches beyond this many (the newest, after filters) are not ranked; see search().
 RANK_WINDOW = 2_000
 # Listings count collapsed stories exactly up to this many articles.
@@ -44,51 +43,6 @@ class IndexDoc:
     title: str
     text: str
     keywords: tuple[str, ...] = ()
-
-
-def _check_page(offset: int, limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
-    if not 0 <= offset <= MAX_OFFSET:
-        raise QueryError(
-            f"offset must be between 0 and {MAX_OFFSET}, got {offset}; "
-            "narrow the query with words or filters instead of paging that far"
-        )
-
-
-def _day_start(day: date) -> str:
-    return day.isoformat()  # sorts before any "YYYY-MM-DDT..." of the same day
-
-
-def _filters(
-    query_category: str | None,
-    query_source: str | None,
-    since: date | None,
-    until: date | None,
-    status: str | None = None,
-) -> tuple[str, list[object]]:
-    """SQL conditions on search_docs `d` and their parameters."""
-    sql: list[str] = []
-    args: list[object] = []
-    if status == "removed":
-        sql.append("EXISTS (SELECT 1 FROM removals r WHERE r.url = d.url "
-                   "AND r.restored_at IS NULL)")
-    elif status == "changed":
-        sql.append("EXISTS (SELECT 1 FROM capture_versions v WHERE v.url = d.url "
-                   "AND v.kind = 'version')")
-    if query_category is not None:
-        sql.append("d.category = ?")
-        args.append(query_category)
-    if query_source is not None:
-        sql.append("d.source_id = (SELECT id FROM sources WHERE name = ?)")
-        args.append(query_source)
-    if since is not None:
-        sql.append("d.sort_time >= ?")
-        args.append(_day_start(since))
-    if until is not None:
-        sql.append("d.sort_time < ?")
-        args.append(_day_start(until + timedelta(days=1)))
-    return (" AND ".join(sql) or "1"), args
 
 
 def _time(text: str | None) -> datetime | None:
@@ -192,13 +146,13 @@ class SqliteSearch:
         share of the archive those cover: ranking every match of a word found in half a
         million articles would take seconds.
         """
-        _check_page(offset, limit)
+        check_page(offset, limit)
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
         match = fts_match(query)
         if match is None:
             return self._newest(query, offset, limit)
-        where, args = _filters(query.category, query.source, query.since, query.until,
+        where, args = filters_sql(query.category, query.source, query.since, query.until,
                                query.status)
         boundary = self._window_start(match, where, args)
         window = "AND rowid > ?" if boundary is not None else ""
@@ -246,7 +200,7 @@ class SqliteSearch:
 
     def related(self, snapshot_id: int, limit: int = 10) -> list[SearchHit]:
         """Articles sharing the snapshot's key terms; see `index.related`."""
-        _check_page(0, limit)
+        check_page(0, limit)
         row = self._conn.execute(
             "SELECT url, story_id, coalesce(published_at, captured_at), title, text,"
             " article_json FROM snapshots WHERE id = ?",
@@ -299,8 +253,8 @@ class SqliteSearch:
         The total is exact up to `EXACT_COUNT_LIMIT` articles; beyond that it counts
         reposts separately (cheap) and says it is an estimate.
         """
-        _check_page(offset, limit)
-        where, args = _filters(query.category, query.source, query.since, query.until,
+        check_page(offset, limit)
+        where, args = filters_sql(query.category, query.source, query.since, query.until,
                                query.status)
         other = where.replace("d.", "o.")
         # INDEXED BY: left alone, the planner probes by category and time instead, which
