@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "kuaizhao"
-SHARED = {"models", "errors", "charset", "urls"}
+SHARED = {"models", "errors", "charset", "urls", "ratelimit"}
 ALLOWED: dict[str, set[str]] = {
     "discover": SHARED,
     "fetch": SHARED,

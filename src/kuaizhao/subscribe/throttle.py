@@ -7,8 +7,9 @@ addresses; the message is the same whether the name exists or not.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
+
+from kuaizhao.ratelimit import SlidingWindow
 
 WINDOW_SECONDS = 15 * 60.0
 MAX_PER_NAME = 5
@@ -21,33 +22,21 @@ class LoginThrottle:
     window: float = WINDOW_SECONDS
     max_per_name: int = MAX_PER_NAME
     max_per_address: int = MAX_PER_ADDRESS
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _by_name: SlidingWindow = field(init=False)
+    _by_address: SlidingWindow = field(init=False)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
+    def __post_init__(self) -> None:
+        self._by_name = SlidingWindow(self.window, self.max_per_name, _MAX_KEYS)
+        self._by_address = SlidingWindow(self.window, self.max_per_address, _MAX_KEYS)
 
     def retry_after(self, name_key: str, address: str, now: float) -> float:
         """Seconds until another attempt is allowed; 0 when it is allowed now."""
-        waits = []
-        for key, limit in (("n:" + name_key, self.max_per_name),
-                           ("a:" + address, self.max_per_address)):
-            times = self._recent(key, now)
-            if len(times) >= limit:
-                waits.append(times[-limit] + self.window - now)
-        return max(waits, default=0.0)
+        return max(self._by_name.retry_after(name_key, now),
+                   self._by_address.retry_after(address, now))
 
     def failed(self, name_key: str, address: str, now: float) -> None:
-        if len(self._failures) >= _MAX_KEYS:
-            self._failures.clear()
-        for key in ("n:" + name_key, "a:" + address):
-            self._failures.setdefault(key, deque()).append(now)
+        self._by_name.record(name_key, now)
+        self._by_address.record(address, now)
 
     def succeeded(self, name_key: str) -> None:
-        self._failures.pop("n:" + name_key, None)
+        self._by_name.forget(name_key)
