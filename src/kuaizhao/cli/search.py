@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import asdict
 from html import unescape
+from zoneinfo import ZoneInfo
 
 from kuaizhao.cli.context import archive
 
@@ -36,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    with archive(args) as (_, store):
+    with archive(args) as (settings, store):
         page = store.search(args.query, offset=max(0, args.offset),
                             limit=min(max(1, args.limit), 100), sort=args.sort,
                             category=args.category, source=args.source, since=args.since,
@@ -46,11 +47,13 @@ def run(args: argparse.Namespace) -> int:
                 "hits": [asdict(h) for h in page.hits]}
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return 0
+    zone = ZoneInfo(settings.default_timezone)  # times shown as readers of the archive expect
     if not page.hits:
         print(f"no results for {args.query!r}")
         return 0
     for hit in page.hits:
-        when = (hit.published_at or hit.captured_at).strftime("%Y-%m-%d %H:%M")
+        moment = (hit.published_at or hit.captured_at).astimezone(zone)
+        when = moment.strftime("%Y-%m-%d %H:%M %z")
         print(f"[{hit.snapshot_id}] {hit.title}  ({hit.source}, {when})")
         print(f"    {_MARK.sub('**', unescape(hit.snippet))}")
         print(f"    {hit.url}")
