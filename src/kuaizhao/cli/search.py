@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"    {_MARK.sub('**', unescape(hit.snippet))}")
         print(f"    {hit.url}")
     shown = page.offset + len(page.hits)
-    print(f"-- {page.offset + 1}-{shown} of {page.total}"
+    about = "about " if page.total_is_estimate else ""
+    print(f"-- {page.offset + 1}-{shown} of {about}{page.total}"
           + (f"; next: --offset {page.next_offset}" if page.next_offset is not None else ""))
     return 0

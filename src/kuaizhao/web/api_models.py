@@ -95,6 +95,9 @@ class HitOut(BaseModel):
 class PageOut(BaseModel):
     hits: list[HitOut]
     total: int
+    total_is_estimate: bool = Field(
+        default=False,
+        description="true when total is extrapolated (a word in thousands of articles)")
     offset: int
     limit: int
     next: str | None = Field(description="URL of the next page, null on the last")

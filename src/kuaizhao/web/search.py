@@ -98,5 +98,6 @@ def search_api(request: Request, q: str | None = None, category: str | None = No
             query | {"offset": results.next_offset, "limit": size})
     return SearchOut(q=f.q, category=f.category, source=f.source, since=f.since,
                      until=f.until, sort=f.sort, hits=[hit_out(h) for h in results.hits],
-                     total=results.total, offset=results.offset, limit=results.limit,
+                     total=results.total, total_is_estimate=results.total_is_estimate,
+                     offset=results.offset, limit=results.limit,
                      next=next_url)
