@@ -30,9 +30,15 @@ lint: install
 eval: install
 	$(BIN)/python bench/eval_extract.py --data $(DATA)
 
+# The quicker benchmarks; docs/benchmarks.md gives every command (1 M-article search and
+# the 2 GB import take tens of minutes and are run by hand).
 bench: install
 	$(BIN)/python bench/bench_crawl.py
+	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_search.py --articles 100000
+	$(BIN)/python bench/bench_dedupe.py
+	$(BIN)/python bench/bench_subscriptions.py
+	$(BIN)/python bench/bench_freshness.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
