@@ -18,6 +18,9 @@ import pytest
 from kuaizhao.cli.main import main
 from kuaizhao.config import Settings
 from kuaizhao.demo import DemoWeb
+from kuaizhao.store import open_store
+from kuaizhao.store.account_rows import Role
+from kuaizhao.subscribe.accounts import create_api_token, create_user
 
 
 def _free_port() -> int:
@@ -31,7 +34,12 @@ def test_serve_with_crawler_crawls_serves_and_stops_on_sigterm(
         tmp_path: Path, demo: DemoWeb, settings_for: Callable[..., Settings],
         capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "home"
-    settings_for(home)  # writes <home>/sources.toml for the running demo web
+    settings = settings_for(home)  # writes <home>/sources.toml for the running demo web
+    store = open_store(settings)
+    admin = create_user(store, "ops", "a long admin password", Role.ADMIN)
+    _, token = create_api_token(store, admin, "stats")
+    store.close()
+    auth = {"Authorization": f"Bearer {token}"}
     port = _free_port()
     env_args = ["--home", str(home), "-q"]
     proc = subprocess.Popen(
@@ -46,7 +54,7 @@ def test_serve_with_crawler_crawls_serves_and_stops_on_sigterm(
         while time.monotonic() < deadline:
             try:
                 rows = httpx.get(f"http://127.0.0.1:{port}/api/v1/admin/sources",
-                                 timeout=2).json()
+                                 headers=auth, timeout=2).json()
             except httpx.HTTPError:
                 rows = []
             if rows and all(r["polls"] for r in rows) and all(
@@ -56,9 +64,15 @@ def test_serve_with_crawler_crawls_serves_and_stops_on_sigterm(
         assert rows
         assert all(r["polls"] for r in rows), rows
         assert all(r["next_poll_at"] for r in rows)
-        page = httpx.get(f"http://127.0.0.1:{port}/admin/sources", timeout=5)
+        page = httpx.get(f"http://127.0.0.1:{port}/admin/sources", headers=auth, timeout=5)
         assert page.status_code == 200
         assert rows[0]["name"] in page.text
+        # the statistics are for admins only
+        anonymous = httpx.get(f"http://127.0.0.1:{port}/api/v1/admin/sources", timeout=5)
+        assert anonymous.status_code == 401
+        to_login = httpx.get(f"http://127.0.0.1:{port}/admin/sources", timeout=5)
+        assert to_login.status_code == 303
+        assert "/login" in to_login.headers["location"]
     finally:
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=30)

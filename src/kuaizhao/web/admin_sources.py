@@ -1,21 +1,22 @@
 """The admin sources page and its JSON twin: per-source polling and freshness numbers
 (last and next poll, interval and why, items per day, median capture lag, errors).
 
-Access: `check_admin_access` is the one place that decides who may see these pages.
-TODO(accounts): once the admin role is final, make it require an admin (the accounts
-engineer owns `web/auth.py`); until then the numbers are readable like the rest of the
-public site — they hold source names and poll times, nothing private.
+Admins only: a visitor who is not logged in is sent to the login page (HTML) or gets
+401 (API); a reader gets 403.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from kuaizhao.store.polling import SourcePollStats
+from kuaizhao.web.api_models import ErrorOut
+from kuaizhao.web.auth import page_admin, require_admin
 from kuaizhao.web.render import render, site_of
 
 router = APIRouter()
@@ -41,12 +42,7 @@ class SourceStatsOut(BaseModel):
     websub: str | None
 
 
-def check_admin_access(request: Request) -> None:
-    """Raise to refuse the visitor; the hook the admin role plugs into (see module doc)."""
-
-
 def _stats(request: Request) -> list[SourcePollStats]:
-    check_admin_access(request)
     return site_of(request).store.source_poll_stats(datetime.now(UTC))
 
 
@@ -61,12 +57,19 @@ def stats_out(s: SourcePollStats) -> SourceStatsOut:
 
 
 @router.get("/admin/sources", include_in_schema=False, response_class=HTMLResponse)
-def admin_sources_page(request: Request) -> HTMLResponse:
-    return render(request, "admin_sources.html", rows=_stats(request))
+async def admin_sources_page(request: Request) -> Response:
+    who = await page_admin(request)
+    if isinstance(who, Response):
+        return who
+    rows = await run_in_threadpool(_stats, request)
+    return render(request, "admin_sources.html", rows=rows)
 
 
 @router.get("/api/v1/admin/sources", response_model=list[SourceStatsOut], tags=["admin"],
+            responses={401: {"model": ErrorOut, "description": "not logged in"},
+                       403: {"model": ErrorOut, "description": "not an admin"}},
             summary="Per-source polling statistics: last/next poll, interval, items per day, "
                     "median publication-to-capture lag, errors")
-def admin_sources_api(request: Request) -> list[SourceStatsOut]:
-    return [stats_out(s) for s in _stats(request)]
+async def admin_sources_api(request: Request) -> list[SourceStatsOut]:
+    await require_admin(request)
+    return [stats_out(s) for s in await run_in_threadpool(_stats, request)]

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from kuaizhao.errors import Forbidden, NotAuthenticated
@@ -155,3 +156,22 @@ def end_session(request: Request, response: Response) -> None:
         with store.transaction():
             store.delete_session(tokens.digest(cookie))
     response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+async def require_admin(request: Request) -> User:
+    """The signed-in admin, or NotAuthenticated (401) / Forbidden (403)."""
+    user = (await visitor(request)).user
+    if user is None:
+        raise NotAuthenticated("log in as an admin first (session cookie or "
+                               "Authorization: Bearer <API token>)")
+    if not user.is_admin:
+        raise Forbidden("only an admin may see this; ask an admin to run "
+                        "`kuaizhao user set-role NAME admin`")
+    return user
+
+
+async def page_admin(request: Request) -> User | Response:
+    """For HTML pages: send a visitor who is not logged in to the login page."""
+    if (await visitor(request)).user is None:
+        return RedirectResponse(login_url(request), status_code=303)
+    return await require_admin(request)

@@ -15,8 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from kuaizhao.errors import Forbidden, NotAuthenticated, UsageError
-from kuaizhao.store.account_rows import User
+from kuaizhao.errors import UsageError
 from kuaizhao.store.takedown_rows import (
     AuditEntry,
     ReasonCategory,
@@ -29,7 +28,7 @@ from kuaizhao.takedown.scopes import describe, make_scope
 from kuaizhao.takedown.service import decide, default_scopes, expire, operator_remove
 from kuaizhao.takedown.workflow import allowed_actions, parse_action
 from kuaizhao.web.api_models import ErrorOut
-from kuaizhao.web.auth import CSRF_FIELD, check_csrf, finish, login_url, visitor
+from kuaizhao.web.auth import CSRF_FIELD, check_csrf, finish, page_admin, require_admin, visitor
 from kuaizhao.web.render import render, site_of
 from kuaizhao.web.takedown import parse_day
 
@@ -133,31 +132,13 @@ def scope_of(given: ScopeIn) -> Scope:
                       embargo_until=given.embargo_until)
 
 
-async def require_admin(request: Request) -> User:
-    """The signed-in admin, or NotAuthenticated (401) / Forbidden (403)."""
-    user = (await visitor(request)).user
-    if user is None:
-        raise NotAuthenticated("log in as an admin first (session cookie or "
-                               "Authorization: Bearer <API token>)")
-    if not user.is_admin:
-        raise Forbidden("only an admin may review removal requests")
-    return user
-
-
-async def _page_admin(request: Request) -> User | Response:
-    """For HTML pages: send a visitor who is not logged in to the login page."""
-    if (await visitor(request)).user is None:
-        return RedirectResponse(login_url(request), status_code=303)
-    return await require_admin(request)
-
-
 def _states(show: str | None) -> tuple[State, ...]:
     return () if show == "all" else OPEN
 
 
 @router.get("/admin/takedown", include_in_schema=False, response_class=HTMLResponse)
 async def queue_page(request: Request, show: str | None = None) -> Response:
-    who = await _page_admin(request)
+    who = await page_admin(request)
     if isinstance(who, Response):
         return who
     store = site_of(request).store
@@ -181,7 +162,7 @@ async def queue_api(request: Request, show: str | None = None) -> list[AdminRequ
 
 @router.get("/admin/takedown/audit", include_in_schema=False, response_class=HTMLResponse)
 async def audit_page(request: Request) -> Response:
-    who = await _page_admin(request)
+    who = await page_admin(request)
     if isinstance(who, Response):
         return who
     return render(request, "admin_takedown_audit.html",
@@ -198,7 +179,7 @@ async def audit_api(request: Request) -> list[AuditOut]:
 @router.get("/admin/takedown/{request_id}", include_in_schema=False,
             response_class=HTMLResponse)
 async def item_page(request: Request, request_id: int) -> Response:
-    who = await _page_admin(request)
+    who = await page_admin(request)
     if isinstance(who, Response):
         return who
     store = site_of(request).store
