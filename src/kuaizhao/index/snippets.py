@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kuaizhao.index.stemming import SUFFIXES, light_stem
 from kuaizhao.index.tokens import CJK_RUN
 
 _OPEN, _CLOSE = "\x01", "\x02"
@@ -33,14 +34,8 @@ class _Match:
 
 
 def _stem(word: str) -> str:
-    """A crude English stem, so `running` also marks `run` and `runs` (porter-ish)."""
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-                word = word[:-1]
-            break
-    return word
+    """Stem for marking: also drops `-ly`, since a mark may be generous."""
+    return light_stem(word, (*SUFFIXES, "ly"))
 
 
 def _units(terms: Sequence[str]) -> list[re.Pattern[str]]:

@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime
 
 from kuaizhao.errors import QueryError
 from kuaizhao.index.query import Query, parse_query
+from kuaizhao.index.stemming import light_stem
 from kuaizhao.index.tokens import CJK_RUN, index_text
 from kuaizhao.store.account_rows import MatchRule, SubscriptionKind
 
@@ -84,16 +85,6 @@ class _Prepared:
     day: date | None
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-                word = word[:-1]
-            break
-    return word
-
-
 def _fold(token: str) -> str:
     """A case-folded word as the index sees it: diacritics dropped, lightly stemmed."""
     if not token.isascii():
@@ -101,7 +92,7 @@ def _fold(token: str) -> str:
             return token  # CJK bigram or character: nothing to fold
         token = "".join(ch for ch in unicodedata.normalize("NFKD", token)
                         if not unicodedata.combining(ch))
-    return _stem(token) if len(token) > 4 else token
+    return light_stem(token) if len(token) > 4 else token
 
 
 def tokens(text: str) -> list[str]:
