@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
+from account_client import account_app
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from subscribe_archive import cheap_hashing
 from web_archive import Archive, build_archive
 
 from kuaizhao.web.app import create_app
@@ -29,3 +32,17 @@ async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver",
                            follow_redirects=False) as c:
         yield c
+
+
+@pytest.fixture
+def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its lowest cost, for tests that sign many users up."""
+    cheap_hashing(monkeypatch)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[FastAPI, Archive]]:
+    """A fresh archive with accounts, and the app over it (for tests that write)."""
+    app, archive = account_app(tmp_path / "home")
+    yield app, archive
+    archive.store.close()

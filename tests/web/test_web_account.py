@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from account_client import account_app, client, csrf_of, post_form, sign_up, subscribe
 from fastapi import FastAPI
-from subscribe_archive import cheap_hashing
 from web_archive import Archive
 
 from kuaizhao.store.account_rows import Role
 from kuaizhao.subscribe import passwords
 
-
-@pytest.fixture(autouse=True)
-def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_hashing(monkeypatch)
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[FastAPI, Archive]]:
-    app, archive = account_app(tmp_path / "home")
-    yield app, archive
-    archive.store.close()
+pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 
 async def test_anonymous_visitors_are_sent_to_log_in(site: tuple[FastAPI, Archive]) -> None:

@@ -5,12 +5,11 @@ is on 我的订阅 and in the private feed, and the loopback receiver got a sign
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from typing import Any, ClassVar
 
 import feedparser
 import pytest
-import uvicorn
+from live_server import live_server
 
 from kuaizhao.config import load_settings
 from kuaizhao.demo import DemoOptions, DemoWeb
@@ -78,18 +77,9 @@ def test_sign_up_subscribe_crawl_read_feed_and_webhook(
         "min_host_interval": 0.0, "retries": 2, "fetch_timeout": 10.0, "warc_fsync": False,
         "webhook_allow_private": True})
     store = SqliteStore.open(settings.database_path)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server = uvicorn.Server(uvicorn.Config(create_app(store, settings), log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start within 10 s"
-        time.sleep(0.02)
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(store.close)
+        base = stack.enter_context(live_server(create_app(store, settings)))
         with sync_api.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                          args=["--no-sandbox"])
@@ -141,8 +131,3 @@ def test_sign_up_subscribe_crawl_read_feed_and_webhook(
             assert webhooks.verify(secret, headers[webhooks.SIGNATURE_HEADER], body, now)
             titles.append(json.loads(body)["snapshot"]["title"])
         assert SEED_TITLE in titles
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        store.close()

@@ -3,28 +3,16 @@ way into another user's subscriptions, feeds or tokens by guessing ids."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from account_client import account_app, client, post_form, sign_up, subscribe
+from account_client import client, post_form, sign_up, subscribe
 from fastapi import FastAPI
-from subscribe_archive import add_article, cheap_hashing
+from subscribe_archive import add_article
 from web_archive import SEED_TITLE, Archive
 
 TEXT = "无锡市召开科技创新工作座谈会，打造产业科技创新高地。" * 4
 
 
-@pytest.fixture(autouse=True)
-def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_hashing(monkeypatch)
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[FastAPI, Archive]]:
-    app, archive = account_app(tmp_path / "home")
-    yield app, archive
-    archive.store.close()
+pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 
 async def test_subscribe_stream_snippets_and_mark_read(site: tuple[FastAPI, Archive]) -> None:

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from live_server import live_server
 from web_archive import SEED_CAPTION, SEED_TITLE, SEED_URL, Archive
 
 from kuaizhao.web.app import create_app
@@ -33,21 +30,8 @@ if not CHROMIUM.exists():
 
 @pytest.fixture(scope="module")
 def base_url(archive: Archive) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(archive.store, archive.settings),
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start within 10 s"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with live_server(create_app(archive.store, archive.settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,9 @@ import pytest
 from account_client import account_app, client, post_form, sign_up, subscribe
 from fastapi import FastAPI
 from httpx import AsyncClient
-from subscribe_archive import cheap_hashing
 from web_archive import SEED_TITLE, Archive
 
-
-@pytest.fixture(autouse=True)
-def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_hashing(monkeypatch)
+pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 
 @pytest.fixture

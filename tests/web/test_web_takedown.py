@@ -3,29 +3,15 @@ from every surface (and back after restore), the public log, the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from account_client import account_app, client, post_form, sign_up, subscribe
+from account_client import client, post_form, sign_up, subscribe
 from fastapi import FastAPI
-from subscribe_archive import cheap_hashing
 from takedown_client import decide, kj, make_admin, send_request, surfaces
 from web_archive import Archive
 
 from kuaizhao.subscribe import passwords
 
-
-@pytest.fixture(autouse=True)
-def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_hashing(monkeypatch)
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[FastAPI, Archive]]:
-    app, archive = account_app(tmp_path / "home")
-    yield app, archive
-    archive.store.close()
+pytestmark = pytest.mark.usefixtures("fast_argon2")
 
 
 async def test_request_approve_gone_everywhere_then_restore(

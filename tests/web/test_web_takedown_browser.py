@@ -3,15 +3,14 @@ snapshot page → an admin logs in and approves it on the queue → the page ans
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import uvicorn
+from live_server import live_server
 from web_archive import build_archive
 
 from kuaizhao.store.account_rows import Role
@@ -30,18 +29,9 @@ def test_request_approve_then_410(tmp_path: Path) -> None:
     store = archive.store
     accounts.create_user(store, "审核员", "correct horse", Role.ADMIN)
     sid = archive.ids["kj24"]
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server = uvicorn.Server(uvicorn.Config(create_app(store, archive.settings),
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start within 10 s"
-        time.sleep(0.02)
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(store.close)
+        base = stack.enter_context(live_server(create_app(store, archive.settings)))
         with sync_api.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                          args=["--no-sandbox"])
@@ -83,8 +73,3 @@ def test_request_approve_then_410(tmp_path: Path) -> None:
             visitor.goto(tracking)
             assert visitor.locator("#td-state").get_attribute("data-state") == "removed"
             browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        store.close()
