@@ -34,7 +34,8 @@ from kuaizhao.index.query import parse_query
 from kuaizhao.index.snippets import make_snippet
 from kuaizhao.index.tokens import CJK_RUN, fts_match
 from kuaizhao.store.migrations import migrations_for
-from kuaizhao.store.sqlite_search import IndexDoc, SqliteSearch
+from kuaizhao.store.search_engine import IndexDoc
+from kuaizhao.store.sqlite_search import SqliteSearch
 
 CHUNK = 5000
 

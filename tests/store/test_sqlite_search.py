@@ -19,7 +19,8 @@ import pytest
 from kuaizhao.errors import NotFound, QueryError, StoreError
 from kuaizhao.index.query import parse_query
 from kuaizhao.store.migrations import migrations_for
-from kuaizhao.store.sqlite_search import IndexDoc, SqliteSearch
+from kuaizhao.store.search_engine import IndexDoc
+from kuaizhao.store.sqlite_search import SqliteSearch
 
 T0 = datetime(2024, 2, 7, 13, 2, tzinfo=UTC)
 SEED = (

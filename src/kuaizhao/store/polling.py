@@ -1,4 +1,4 @@
-"""Rows of the freshness tables (store/sqlite/polling.py): poll history, per-source
+"""Rows of the freshness tables (store/tables/polling.py): poll history, per-source
 polling statistics and WebSub subscriptions."""
 
 from __future__ import annotations

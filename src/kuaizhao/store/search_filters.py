@@ -52,4 +52,4 @@ def filters_sql(
     if until is not None:
         sql.append("d.sort_time < ?")
         args.append(_day_start(until + timedelta(days=1)))
-    return (" AND ".join(sql) or "1"), args
+    return (" AND ".join(sql) or "1 = 1"), args

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,27 +21,17 @@ from kuaizhao.index.related import RelatedCandidate, RelatedTarget, rank_related
 from kuaizhao.index.snippets import make_snippet
 from kuaizhao.index.tokens import fts_match, index_text, term_match
 from kuaizhao.models import SearchHit, SearchPage
+from kuaizhao.store.search_engine import SORTS, IndexDoc
 from kuaizhao.store.search_filters import check_page, filters_sql
 from kuaizhao.store.sqlite_originals import prefer_originals
 
 # Title matches count ten times a body match; meta keywords twice.
 _RANK = "bm25(search_fts, 10.0, 1.0, 2.0)"
-SORTS = ("relevance", "newest")
 # Matches beyond this many (the newest, after filters) are not ranked; see search().
 RANK_WINDOW = 2_000
 # Listings count collapsed stories exactly up to this many articles.
 EXACT_COUNT_LIMIT = 5_000
 _RELATED_CANDIDATES = 200
-
-
-@dataclass(frozen=True, slots=True)
-class IndexDoc:
-    """What the index needs of a snapshot; title and text must equal the stored row."""
-
-    snapshot_id: int
-    title: str
-    text: str
-    keywords: tuple[str, ...] = ()
 
 
 def _time(text: str | None) -> datetime | None:

@@ -5,5 +5,5 @@
 `noarchive` whether a page asks not to be archived, `limits` how often one address may
 ask — all pure. `service` applies decisions to a `Store` (like `subscribe.accounts`):
 the store keeps the rows (`store/takedown_rows.py`) and the one `removed` marker every
-read filters by (`store/sqlite/takedowns.py`). Purge is `pipeline/purge.py`.
+read filters by (`store/tables/takedowns.py`). Purge is `pipeline/purge.py`.
 """

@@ -1,6 +1,6 @@
 """What a removal covers, as pure functions mirroring the store's SQL predicate.
 
-The store marks rows with the SQL form of `covers` (store/sqlite/takedowns.py,
+The store marks rows with the SQL form of `covers` (store/tables/takedowns.py,
 `COVERS`); this Python form decides whether the crawler may fetch a URL at all and is
 what the tests hold the SQL to.
 """

@@ -21,7 +21,7 @@ from kuaizhao.store.account_rows import (
     Webhook,
 )
 from kuaizhao.store.codec import db_time, from_db_time
-from kuaizhao.store.sqlite.connection import SqliteBase
+from kuaizhao.store.tables.connection import TableBase, marks
 
 _SUB_COLUMNS = ("s.id, s.user_id, s.kind, s.target, s.name, s.paused, s.created_at, "
                 "s.webhook_url, s.webhook_secret, s.webhook_enabled, s.webhook_failures, "
@@ -45,20 +45,15 @@ def _subscription(row: Sequence[Any]) -> Subscription:
                         webhook=_webhook(row[7:12]), unread=row[12] if len(row) > 12 else 0)
 
 
-def _marks(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))
-
-
-class SubscriptionTables(SqliteBase):
+class SubscriptionTables(TableBase):
     # ------------------------------------------------------------ subscriptions
 
     def add_subscription(self, user_id: int, kind: SubscriptionKind, target: str, name: str,
                          now: datetime) -> Subscription:
-        cur = self._run("INSERT INTO subscriptions (user_id, kind, target, name, created_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (user_id, kind.value, target, name, db_time(now)))
-        assert cur.lastrowid is not None
-        return self.subscription(user_id, cur.lastrowid)
+        subscription_id = self._insert(
+            "INSERT INTO subscriptions (user_id, kind, target, name, created_at) "
+            "VALUES (?, ?, ?, ?, ?)", (user_id, kind.value, target, name, db_time(now)))
+        return self.subscription(user_id, subscription_id)
 
     def subscriptions(self, user_id: int) -> list[Subscription]:
         rows = self._all(f"SELECT {_SUB_COLUMNS}, {_UNREAD} FROM subscriptions s "
@@ -109,12 +104,11 @@ class SubscriptionTables(SqliteBase):
 
     def add_matches(self, snapshot_id: int, subscription_ids: Iterable[int], story_key: int,
                     sort_time: datetime, *, read: bool = False) -> None:
-        with self._lock:
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO subscription_matches (subscription_id, snapshot_id, "
-                "story_key, sort_time, read) VALUES (?, ?, ?, ?, ?)",
-                [(sid, snapshot_id, story_key, db_time(sort_time), int(read))
-                 for sid in subscription_ids])
+        self._many(
+            "INSERT INTO subscription_matches (subscription_id, snapshot_id, "
+            "story_key, sort_time, read) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(sid, snapshot_id, story_key, db_time(sort_time), int(read))
+             for sid in subscription_ids])
 
     def webhooks_of(self, subscription_ids: Sequence[int]) -> dict[int, tuple[str, Webhook]]:
         """Enabled webhooks of the given subscriptions: id -> (subscription name, webhook)."""
@@ -122,7 +116,7 @@ class SubscriptionTables(SqliteBase):
             return {}
         rows = self._all(
             "SELECT id, name, webhook_url, webhook_secret, webhook_enabled, webhook_failures, "
-            f"webhook_disabled_reason FROM subscriptions WHERE id IN ({_marks(subscription_ids)})"
+            f"webhook_disabled_reason FROM subscriptions WHERE id IN ({marks(subscription_ids)})"
             " AND webhook_enabled = 1", list(subscription_ids))
         out = {}
         for r in rows:
@@ -145,23 +139,35 @@ class SubscriptionTables(SqliteBase):
             where += " AND s.id = ?"
             args.append(subscription_id)
         having = "HAVING sum(1 - m.read) > 0" if unread_only else ""
-        # The bare snapshot_id next to max() comes from the row holding the maximum
-        # (SQLite, with max() the only min/max aggregate of the query).
+        # A story shows its newest matched snapshot; ties go to the highest id.
         rows = self._all(
-            f"SELECT m.story_key, max(m.sort_time) AS t, m.snapshot_id, sum(1 - m.read) = 0, "
-            f"group_concat(DISTINCT m.subscription_id), count(*) OVER () "
-            f"FROM subscription_matches m JOIN subscriptions s ON s.id = m.subscription_id "
-            f"WHERE {where} GROUP BY m.story_key {having} "
-            f"ORDER BY t DESC, m.story_key DESC LIMIT ? OFFSET ?", [*args, limit, offset])
-        total = rows[0][5] if rows else 0
+            f"WITH mine AS (SELECT m.story_key, m.sort_time, m.snapshot_id, m.read, "
+            f"m.subscription_id FROM subscription_matches m "
+            f"JOIN subscriptions s ON s.id = m.subscription_id WHERE {where}), "
+            f"newest AS (SELECT story_key, snapshot_id, row_number() OVER (PARTITION BY "
+            f"story_key ORDER BY sort_time DESC, snapshot_id DESC) AS n FROM mine), "
+            f"stories AS (SELECT story_key, max(sort_time) AS t, "
+            f"CASE WHEN sum(1 - read) = 0 THEN 1 ELSE 0 END AS all_read "
+            f"FROM mine m GROUP BY story_key {having}) "
+            f"SELECT g.story_key, g.t, n.snapshot_id, g.all_read, count(*) OVER () "
+            f"FROM stories g JOIN newest n ON n.story_key = g.story_key AND n.n = 1 "
+            f"ORDER BY g.t DESC, g.story_key DESC LIMIT ? OFFSET ?", [*args, limit, offset])
+        total = rows[0][4] if rows else 0
+        keys = [r[0] for r in rows]
+        subscribed: dict[int, set[int]] = {}
+        for key, sid in self._all(
+                f"SELECT DISTINCT m.story_key, m.subscription_id FROM subscription_matches m "
+                f"JOIN subscriptions s ON s.id = m.subscription_id WHERE {where} "
+                f"AND m.story_key IN ({marks(keys)})", [*args, *keys]) if keys else ():
+            subscribed.setdefault(key, set()).add(sid)
         ids = [r[2] for r in rows]
         details = {d[0]: d for d in self._all(
             "SELECT s.id, s.url, s.title, s.text, s.published_at, s.captured_at, "
             "COALESCE(src.name, ''), s.category, s.payload_digest FROM snapshots s "
-            f"LEFT JOIN sources src ON src.id = s.source_id WHERE s.id IN ({_marks(ids)})",
+            f"LEFT JOIN sources src ON src.id = s.source_id WHERE s.id IN ({marks(ids)})",
             ids)} if ids else {}
         items = []
-        for story_key, _, snapshot_id, read, subs, _ in rows:
+        for story_key, _, snapshot_id, read, _ in rows:
             d = details[snapshot_id]
             captured = from_db_time(d[5])
             assert captured is not None
@@ -169,7 +175,7 @@ class SubscriptionTables(SqliteBase):
                 snapshot_id=snapshot_id, url=d[1], title=d[2], text=d[3],
                 published_at=from_db_time(d[4]), captured_at=captured, source=d[6],
                 category=d[7], story_key=story_key,
-                subscription_ids=tuple(sorted(int(x) for x in str(subs).split(","))),
+                subscription_ids=tuple(sorted(subscribed[story_key])),
                 read=bool(read), payload_digest=d[8]))
         return StreamPage(items=tuple(items), total=total, offset=offset, limit=limit)
 
@@ -186,7 +192,7 @@ class SubscriptionTables(SqliteBase):
             if not snapshot_ids:
                 return 0
             where += (" AND story_key IN (SELECT story_key FROM subscription_matches "
-                      f"WHERE snapshot_id IN ({_marks(snapshot_ids)}))")
+                      f"WHERE snapshot_id IN ({marks(snapshot_ids)}))")
             args += list(snapshot_ids)
         return self._run(f"UPDATE subscription_matches SET read = 1 WHERE read = 0 AND {where}",
                          args).rowcount
@@ -195,8 +201,8 @@ class SubscriptionTables(SqliteBase):
 
     def queue_delivery(self, subscription_id: int, url: str, payload: str,
                        now: datetime) -> None:
-        self._run("INSERT OR IGNORE INTO webhook_deliveries (subscription_id, url, payload, "
-                  "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
+        self._run("INSERT INTO webhook_deliveries (subscription_id, url, payload, "
+                  "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                   (subscription_id, url, payload, db_time(now), db_time(now)))
 
     def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]:

@@ -1,31 +1,26 @@
 """The embedded SQLite backend of `Store` (WAL mode, one file in the archive home).
 
-`SqliteStore` is composed of one class per group of tables, each in its own module;
-they share the connection and lock of `connection.SqliteBase`.
+`SqliteStore` is the shared table classes of `store/tables/` over one sqlite3
+connection, with FTS5 search (`sqlite_search.py`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from kuaizhao.errors import StoreError
 from kuaizhao.store.migrations import pending
-from kuaizhao.store.sqlite.accounts import AccountTables
-from kuaizhao.store.sqlite.captures import CaptureTables
-from kuaizhao.store.sqlite.connection import statements
-from kuaizhao.store.sqlite.frontier import FrontierTables
-from kuaizhao.store.sqlite.imports import ImportTables
-from kuaizhao.store.sqlite.polling import PollingTables
-from kuaizhao.store.sqlite.subscriptions import SubscriptionTables
-from kuaizhao.store.sqlite.takedowns import TakedownTables
-from kuaizhao.store.sqlite.versions import VersionTables
 from kuaizhao.store.sqlite_search import SqliteSearch
+from kuaizhao.store.tables import ArchiveTables
 
 
-class SqliteStore(TakedownTables, FrontierTables, CaptureTables, ImportTables, AccountTables,
-                  SubscriptionTables, VersionTables, PollingTables):
+class SqliteStore(ArchiveTables):
     """All reads and writes of one archive database. Thread-safe: one lock serialises
     access to the single connection, which keeps every write on one writer."""
 
@@ -69,8 +64,8 @@ class SqliteStore(TakedownTables, FrontierTables, CaptureTables, ImportTables, A
                 for statement in statements(mig.sql):
                     self._conn.execute(statement)
                 self._conn.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, datetime('now'))",
-                    (mig.version, mig.name),
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    (mig.version, mig.name, datetime.now(UTC).isoformat()),
                 )
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -81,6 +76,38 @@ class SqliteStore(TakedownTables, FrontierTables, CaptureTables, ImportTables, A
         with self._lock:
             self._conn.close()
 
+    # ------------------------------------------------------------ statements
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchone()
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self._conn.execute(sql, params)
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._lock:
+            self._conn.executemany(sql, rows)
+
+    def _is_conflict(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.IntegrityError)
+
     # ------------------------------------------------------------ maintenance
 
     def reset_derived(self) -> None:
@@ -89,3 +116,20 @@ class SqliteStore(TakedownTables, FrontierTables, CaptureTables, ImportTables, A
             self._search.clear()
             for table in ("snapshots", "stories", "captures", "fetches", "frontier"):
                 self._run(f"DELETE FROM {table}")
+
+
+def statements(sql: str) -> list[str]:
+    """Split a migration into statements (sqlite3 runs one per execute)."""
+    out, buf = [], []
+    for line in sql.splitlines(keepends=True):
+        buf.append(line)
+        chunk = "".join(buf)
+        if sqlite3.complete_statement(chunk):
+            if chunk.strip():
+                out.append(chunk)
+            buf = []
+    if "".join(buf).strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in buf
+    ):
+        raise StoreError("migration ends with an incomplete statement")
+    return out

@@ -21,8 +21,8 @@ from kuaizhao.models import (
     VersionInfo,
 )
 from kuaizhao.store.codec import db_time, from_db_time
-from kuaizhao.store.sqlite.captures import _SNAPSHOT_COLUMNS, _SNAPSHOT_FROM, _snapshot
-from kuaizhao.store.sqlite.connection import SqliteBase
+from kuaizhao.store.tables.captures import _SNAPSHOT_COLUMNS, _SNAPSHOT_FROM, _snapshot
+from kuaizhao.store.tables.connection import TableBase, upsert
 
 CAPTURE_KINDS = ("first", "version", "same", "revisit", "removed")
 CHANGE_KINDS = ("changed", "removed")
@@ -44,7 +44,7 @@ _REMOVAL = ("SELECT url, removed_at, reason, capture_id, last_snapshot_id, resto
             "FROM removals")
 
 
-class VersionTables(SqliteBase):
+class VersionTables(TableBase):
     # ------------------------------------------------------------ versions
 
     def latest_version(self, url: str) -> Snapshot | None:
@@ -63,8 +63,8 @@ class VersionTables(SqliteBase):
         if kind not in CAPTURE_KINDS:
             raise UsageError(f"capture kind must be one of {', '.join(CAPTURE_KINDS)}, "
                              f"got {kind!r}")
-        self._run("INSERT OR REPLACE INTO capture_versions (capture_id, url, snapshot_id, "
-                  "kind, changed) VALUES (?, ?, ?, ?, ?)",
+        self._run(upsert("capture_versions", "capture_id",
+                         ("capture_id", "url", "snapshot_id", "kind", "changed")),
                   (capture_id, url, snapshot_id, kind, ",".join(changed)))
 
     def versions_of_url(self, url: str) -> list[VersionInfo]:
@@ -95,9 +95,9 @@ class VersionTables(SqliteBase):
         current = self.removal(url)
         if current is not None and current.restored_at is None:
             return False
-        self._run("INSERT OR REPLACE INTO removals (url, removed_at, reason, capture_id, "
-                  "last_snapshot_id, restored_at) VALUES (?, ?, ?, ?, ?, NULL)",
-                  (url, db_time(removed_at), reason, capture_id, last_snapshot_id))
+        self._run(upsert("removals", "url", ("url", "removed_at", "reason", "capture_id",
+                                             "last_snapshot_id", "restored_at")),
+                  (url, db_time(removed_at), reason, capture_id, last_snapshot_id, None))
         return True
 
     def mark_present(self, url: str, at: datetime) -> None:
@@ -146,12 +146,11 @@ class VersionTables(SqliteBase):
 
     def add_near_dup(self, snapshot_id: int, signature: bytes, shingles: int,
                      band_keys: Sequence[int]) -> None:
-        self._run("INSERT OR REPLACE INTO near_dup_signatures (snapshot_id, signature, "
-                  "shingles) VALUES (?, ?, ?)", (snapshot_id, signature, shingles))
-        with self._lock:
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO lsh_bands (band_key, snapshot_id) VALUES (?, ?)",
-                [(key, snapshot_id) for key in band_keys])
+        self._run(upsert("near_dup_signatures", "snapshot_id",
+                         ("snapshot_id", "signature", "shingles")),
+                  (snapshot_id, signature, shingles))
+        self._many("INSERT INTO lsh_bands (band_key, snapshot_id) VALUES (?, ?) "
+                   "ON CONFLICT DO NOTHING", [(key, snapshot_id) for key in band_keys])
 
     def near_dup_candidates(self, band_keys: Sequence[int],
                             limit: int = _MAX_CANDIDATES) -> list[NearDupEntry]:

@@ -14,8 +14,8 @@ from kuaizhao.errors import NotFound
 from kuaizhao.models import WarcPointer
 from kuaizhao.store.base import ArchivedCapture, CaptureRef, ImportedFile
 from kuaizhao.store.codec import db_time, from_db_time
-from kuaizhao.store.sqlite.captures import _CAPTURE_REF, _capture_ref
-from kuaizhao.store.sqlite.connection import SqliteBase
+from kuaizhao.store.tables.captures import _CAPTURE_REF, _capture_ref
+from kuaizhao.store.tables.connection import TableBase
 
 _IMPORTED = """SELECT id, sha256, size, original_path, warc_file, placement, source_id,
     category, imported_at, report_json FROM imported_files"""
@@ -43,7 +43,7 @@ def _archived(row: Sequence[Any]) -> ArchivedCapture:
                            request=request, snapshot_id=row[13])
 
 
-class ImportTables(SqliteBase):
+class ImportTables(TableBase):
     def imported_file(self, sha256: str) -> ImportedFile | None:
         row = self._one(_IMPORTED + " WHERE sha256 = ?", (sha256,))
         return _imported(row) if row else None
@@ -54,14 +54,12 @@ class ImportTables(SqliteBase):
     def add_imported_file(self, sha256: str, size: int, original_path: str, warc_file: str,
                           placement: str, source_id: int | None, category: str | None,
                           imported_at: datetime, report_json: str) -> int:
-        cur = self._run(
+        return self._insert(
             "INSERT INTO imported_files (sha256, size, original_path, warc_file, placement, "
             "source_id, category, imported_at, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (sha256, size, original_path, warc_file, placement, source_id, category,
              db_time(imported_at), report_json),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
 
     def capture_by_record(self, record_id: str) -> CaptureRef | None:
         row = self._one(_CAPTURE_REF + " WHERE c.record_id = ?", (record_id,))

@@ -17,7 +17,7 @@ from kuaizhao.store.polling import (
     SourcePollStats,
     WebSubSubscription,
 )
-from kuaizhao.store.sqlite.connection import SqliteBase
+from kuaizhao.store.tables.connection import TableBase, upsert
 
 HISTORY_ITEMS = 200  # item times kept per discovery URL
 LAG_SAMPLES = 200  # newest first captures per source that the median lag is taken over
@@ -50,7 +50,7 @@ def _subscription(row: Sequence[Any]) -> WebSubSubscription:
         rejected=row[12], last_error=row[13])
 
 
-class PollingTables(SqliteBase):
+class PollingTables(TableBase):
     # ------------------------------------------------------------ poll history
 
     def poll_record(self, url: str) -> PollRecord | None:
@@ -60,8 +60,7 @@ class PollingTables(SqliteBase):
     def save_poll_record(self, record: PollRecord) -> None:
         r = record
         self._run(
-            f"INSERT OR REPLACE INTO poll_state ({_POLL_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            upsert("poll_state", "url", _POLL_COLUMNS.split(", ")),
             (r.url, r.source_id, r.kind.value, db_time_or_none(r.last_poll_at),
              db_time_or_none(r.next_poll_at), r.interval_seconds, r.reason,
              db_time_or_none(r.last_new_at), r.empty_polls, r.errors, r.polls, r.not_modified,
@@ -73,8 +72,9 @@ class PollingTables(SqliteBase):
         new = []
         for item_url, item_time in items:
             cur = self._run(
-                "INSERT OR IGNORE INTO poll_items (feed_url, item_url, item_time, seen_at) "
-                "VALUES (?, ?, ?, ?)", (feed_url, item_url, db_time(item_time), db_time(seen_at)))
+                "INSERT INTO poll_items (feed_url, item_url, item_time, seen_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (feed_url, item_url, db_time(item_time), db_time(seen_at)))
             if cur.rowcount:
                 new.append(item_url)
         if new:

@@ -8,7 +8,6 @@ everything that belongs to them through ON DELETE CASCADE.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.store.account_rows import ApiToken, Credentials, Role, Session, User
 from kuaizhao.store.codec import db_time, from_db_time
-from kuaizhao.store.sqlite.connection import SqliteBase
+from kuaizhao.store.tables.connection import TableBase
 
 _USER_COLUMNS = ("u.id, u.name, u.role, u.created_at, u.feed_token, u.email, "
                  "u.digest_enabled, u.last_digest_at")
@@ -37,21 +36,22 @@ def _token(row: Sequence[Any]) -> ApiToken:
                     last_used_at=from_db_time(row[3]))
 
 
-class AccountTables(SqliteBase):
+class AccountTables(TableBase):
     # ------------------------------------------------------------ users
 
     def add_user(self, name: str, name_key: str, password_hash: str, role: Role,
                  feed_token: str, feed_token_digest: str, now: datetime) -> User:
         try:
-            cur = self._run(
+            user_id = self._insert(
                 "INSERT INTO users (name, name_key, password_hash, role, created_at, "
                 "feed_token, feed_token_digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (name, name_key, password_hash, role.value, db_time(now), feed_token,
                  feed_token_digest))
-        except sqlite3.IntegrityError:
-            raise UsageError(f"the name {name!r} cannot be used; choose another") from None
-        assert cur.lastrowid is not None
-        return self.user(cur.lastrowid)
+        except Exception as exc:
+            if self._is_conflict(exc):
+                raise UsageError(f"the name {name!r} cannot be used; choose another") from None
+            raise
+        return self.user(user_id)
 
     def user(self, user_id: int) -> User:
         row = self._one(f"SELECT {_USER_COLUMNS} FROM users u WHERE u.id = ?", (user_id,))
@@ -135,9 +135,9 @@ class AccountTables(SqliteBase):
 
     def add_api_token(self, user_id: int, name: str, token_digest: str,
                       now: datetime) -> ApiToken:
-        cur = self._run("INSERT INTO api_tokens (user_id, name, digest, created_at) "
-                        "VALUES (?, ?, ?, ?)", (user_id, name, token_digest, db_time(now)))
-        return ApiToken(id=cur.lastrowid or 0, name=name, created_at=now, last_used_at=None)
+        token_id = self._insert("INSERT INTO api_tokens (user_id, name, digest, created_at) "
+                                "VALUES (?, ?, ?, ?)", (user_id, name, token_digest, db_time(now)))
+        return ApiToken(id=token_id, name=name, created_at=now, last_used_at=None)
 
     def api_tokens(self, user_id: int) -> list[ApiToken]:
         rows = self._all("SELECT id, name, created_at, last_used_at FROM api_tokens "
@@ -164,7 +164,8 @@ class AccountTables(SqliteBase):
     def instance_secret(self, name: str) -> str:
         """A random secret made once per archive (kept in the database)."""
         with self._lock:
-            self._run("INSERT OR IGNORE INTO instance_secrets (name, value) VALUES (?, ?)",
+            self._run("INSERT INTO instance_secrets (name, value) VALUES (?, ?) "
+                      "ON CONFLICT DO NOTHING",
                       (name, secrets.token_hex(32)))
             row = self._one("SELECT value FROM instance_secrets WHERE name = ?", (name,))
         return str(row[0])

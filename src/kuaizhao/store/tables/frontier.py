@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from kuaizhao.models import LinkKind
 from kuaizhao.store.base import FrontierEntry, FrontierItem, SourceRow
 from kuaizhao.store.codec import db_time
-from kuaizhao.store.sqlite.connection import SqliteBase
+from kuaizhao.store.tables.connection import TableBase
 
 
-class FrontierTables(SqliteBase):
+class FrontierTables(TableBase):
     def upsert_source(self, name: str, homepage: str | None, config_json: str) -> int:
         self._run(
             "INSERT INTO sources (name, homepage, config_json, updated_at) "
-            "VALUES (?, ?, ?, datetime('now')) ON CONFLICT(name) DO UPDATE SET "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
             "homepage = excluded.homepage, config_json = excluded.config_json, "
             "updated_at = excluded.updated_at",
-            (name, homepage, config_json),
+            (name, homepage, config_json, db_time(datetime.now(UTC))),
         )
         row = self._one("SELECT id FROM sources WHERE name = ?", (name,))
         return int(row[0])
@@ -35,8 +35,9 @@ class FrontierTables(SqliteBase):
         added = 0
         for e in entries:
             cur = self._run(
-                "INSERT OR IGNORE INTO frontier (url, source_id, kind, priority, due_at, "
-                "discovered_at, category_hint, title_hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO frontier (url, source_id, kind, priority, due_at, "
+                "discovered_at, category_hint, title_hint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (
                     e.url,
                     e.source_id,

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from kuaizhao.errors import Gone, NotFound
 from kuaizhao.models import Snapshot, WarcPointer
 from kuaizhao.store.codec import article_from_json, db_time, db_time_or_none, from_db_time
-from kuaizhao.store.sqlite.captures import CaptureTables
-from kuaizhao.store.sqlite_search import IndexDoc
+from kuaizhao.store.search_engine import IndexDoc
+from kuaizhao.store.tables.captures import CaptureTables
 from kuaizhao.store.takedown_rows import (
     AuditEntry,
     NewRequest,
@@ -93,7 +93,7 @@ class TakedownTables(CaptureTables):
 
     def add_takedown_request(self, request: NewRequest, token_digest: str,
                              now: datetime) -> int:
-        cur = self._run(
+        request_id = self._insert(
             "INSERT INTO takedown_requests (token_digest, state, origin, reason_category, "
             "reason, requester_name, requester_contact, relationship, good_faith, urls_json, "
             "snapshot_ids_json, created_at, updated_at) "
@@ -103,10 +103,9 @@ class TakedownTables(CaptureTables):
              request.requester_contact, request.relationship.value, int(request.good_faith),
              json.dumps(list(request.urls)), json.dumps(list(request.snapshot_ids)),
              db_time(now), db_time(now)))
-        assert cur.lastrowid is not None
-        self._audit(cur.lastrowid, now, "requester" if request.origin is Origin.PUBLIC
+        self._audit(request_id, now, "requester" if request.origin is Origin.PUBLIC
                     else "operator", "submit", None, State.RECEIVED, "")
-        return cur.lastrowid
+        return request_id
 
     def takedown_request(self, request_id: int) -> TakedownRequest:
         row = self._one(_REQUEST + " WHERE id = ?", (request_id,))
@@ -133,14 +132,12 @@ class TakedownTables(CaptureTables):
                                                   (request_id,)))
 
     def add_takedown_scope(self, request_id: int, scope: Scope) -> int:
-        cur = self._run(
+        return self._insert(
             "INSERT INTO takedown_scopes (request_id, kind, value, payload_digest, "
             "captured_from, captured_until, embargo_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (request_id, scope.kind.value, scope.value, scope.payload_digest,
              db_time_or_none(scope.captured_from), db_time_or_none(scope.captured_until),
              db_time_or_none(scope.embargo_until)))
-        assert cur.lastrowid is not None
-        return cur.lastrowid
 
     def set_takedown_state(self, request_id: int, state: State, *, actor: str, action: str,
                            note: str, now: datetime) -> None:

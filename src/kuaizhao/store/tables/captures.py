@@ -24,13 +24,13 @@ from kuaizhao.store.codec import (
     db_time_or_none,
     from_db_time,
 )
-from kuaizhao.store.sqlite.connection import SqliteBase
-from kuaizhao.store.sqlite_search import IndexDoc, SqliteSearch
+from kuaizhao.store.search_engine import IndexDoc, SearchEngine
+from kuaizhao.store.tables.connection import TableBase
 
 _SNAPSHOT_COLUMNS = """s.id, s.url, COALESCE(src.name, ''), s.captured_at, s.payload_digest,
     c.warc_file, c.warc_offset, c.warc_length, s.article_json, s.story_id, c.status"""
 # `s.removed = 0`: taken-down snapshots are invisible to every read built on this
-# (docs/takedown.md); `snapshot()` then reports them as Gone (store/sqlite/takedowns.py).
+# (docs/takedown.md); `snapshot()` then reports them as Gone (store/tables/takedowns.py).
 _SNAPSHOT_FROM = """snapshots s JOIN captures c ON c.id = s.capture_id AND s.removed = 0
     LEFT JOIN sources src ON src.id = s.source_id"""
 
@@ -72,8 +72,8 @@ _CAPTURE_REF = """SELECT c.id, c.url, c.record_id, c.captured_at, c.payload_dige
     FROM captures c"""
 
 
-class CaptureTables(SqliteBase):
-    _search: SqliteSearch
+class CaptureTables(TableBase):
+    _search: SearchEngine
 
     def last_capture(self, url: str) -> CaptureRef | None:
         row = self._one(
@@ -95,7 +95,7 @@ class CaptureTables(SqliteBase):
 
     def add_capture(self, capture: NewCapture) -> int:
         req = capture.request
-        cur = self._run(
+        return self._insert(
             "INSERT INTO captures (url, source_id, captured_at, status, content_type, warc_file, "
             "warc_offset, warc_length, request_offset, request_length, record_id, "
             "payload_digest, is_revisit, etag, last_modified) "
@@ -118,8 +118,6 @@ class CaptureTables(SqliteBase):
                 capture.last_modified,
             ),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
 
     def add_snapshot(
         self,
@@ -130,7 +128,7 @@ class CaptureTables(SqliteBase):
         text_digest: str | None,
     ) -> int:
         """Store an extracted article; with `story_id` None it starts its own story."""
-        cur = self._run(
+        snapshot_id = self._insert(
             "INSERT INTO snapshots (capture_id, url, source_id, captured_at, published_at, title, "
             "category, language, text, article_json, payload_digest, text_digest, story_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -150,15 +148,13 @@ class CaptureTables(SqliteBase):
                 story_id,
             ),
         )
-        snapshot_id = cur.lastrowid
-        assert snapshot_id is not None
         if story_id is None:
-            story = self._run(
+            story = self._insert(
                 "INSERT INTO stories (original_snapshot_id, created_at) VALUES (?, ?)",
                 (snapshot_id, db_time(capture.captured_at)),
             )
             self._run(
-                "UPDATE snapshots SET story_id = ? WHERE id = ?", (story.lastrowid, snapshot_id)
+                "UPDATE snapshots SET story_id = ? WHERE id = ?", (story, snapshot_id)
             )
         with self._lock:
             self._search.index(
