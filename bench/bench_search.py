@@ -1,8 +1,8 @@
-"""Chinese search on SQLite: kuaizhao's bigram FTS5 index against a LIKE scan and a
-jieba-segmented FTS5 index, on a synthetic corpus recombined from real Chinese pages
-(bench/corpus.py).
+"""Chinese search: kuaizhao's bigram index on SQLite (FTS5) and PostgreSQL (tsvector +
+GIN) side by side, against a LIKE scan and a jieba-segmented FTS5 index, on a synthetic
+corpus recombined from real Chinese pages (bench/corpus.py).
 
-    .venv/bin/python bench/bench_search.py --articles 100000
+    .venv/bin/python bench/bench_search.py --articles 100000 --backends sqlite,postgresql
 
 Measures build speed (SqliteSearch.index per article, in transactions of 5,000),
 database size, top-20-with-snippets latency for 2/3/4-character dictionary words,
@@ -24,16 +24,19 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 
 import corpus
+import search_pg
 
 from kuaizhao.index.query import parse_query
 from kuaizhao.index.snippets import make_snippet
 from kuaizhao.index.tokens import CJK_RUN, fts_match
 from kuaizhao.store.migrations import migrations_for
+from kuaizhao.store.postgres.search import PgSearch
 from kuaizhao.store.search_engine import IndexDoc
 from kuaizhao.store.sqlite_search import SqliteSearch
 
@@ -108,8 +111,7 @@ def build(conn: sqlite3.Connection, n: int, pool: list[str],
         conn.execute("COMMIT")
         t2 = time.perf_counter()
         conn.execute("BEGIN")
-        for i, a in enumerate(arts, next_id):
-            search.index(IndexDoc(i, a.title, a.text))
+        search.index_many([IndexDoc(i, a.title, a.text) for i, a in enumerate(arts, next_id)])
         conn.execute("COMMIT")
         t3 = time.perf_counter()
         row_time += t2 - t
@@ -200,25 +202,8 @@ def jieba_match(word: str) -> str:
 # ------------------------------------------------------------------ main
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--articles", type=int, default=100_000)
-    ap.add_argument("--dir", type=Path, default=Path("/tmp/kz_bench"))  # noqa: S108 - a scratch dir
-    ap.add_argument("--queries", type=int, default=100, help="dictionary words per length")
-    ap.add_argument("--like-queries", type=int, default=20, help="per length (full scans)")
-    ap.add_argument("--recall-words", type=int, default=200)
-    ap.add_argument("--jieba-articles", type=int, default=100_000,
-                    help="size of the jieba baseline (segmenting is slow); 0 skips it")
-    ap.add_argument("--json", type=Path, help="also write the results here")
-    args = ap.parse_args()
-    args.dir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(42)
-    results: dict[str, object] = {"articles": args.articles, "sqlite": sqlite3.sqlite_version,
-                                  "load_at_start": os.getloadavg()[0]}
-
-    real = corpus.real_pages()
-    pool = corpus.sentence_pool(real)
-    print(f"pool: {len(real)} real pages, {len(pool)} sentences; building {args.articles}")
+def build_sqlite(args: argparse.Namespace, pool: list[str], real: list[corpus.RealPage],
+                 results: dict[str, object]) -> tuple[sqlite3.Connection, Path, dict[str, int]]:
     path = args.dir / f"search_{args.articles}.sqlite3"
     conn = open_db(path)
     row_time, index_time, real_ids = build(conn, args.articles, pool, real)
@@ -231,36 +216,56 @@ def main() -> None:
                 "rows_per_s": round(total_docs / row_time),
                 "db_bytes_per_article": round(size / total_docs),
                 "search_bytes_per_article": round(fts / total_docs)}
-    print(f"avg {avg_chars:.0f} chars; rows {total_docs / row_time:.0f}/s; "
+    print(f"sqlite: avg {avg_chars:.0f} chars; rows {total_docs / row_time:.0f}/s; "
           f"index {total_docs / index_time:.0f} articles/s; "
           f"db {size / total_docs:.0f} B/article of which search {fts / total_docs:.0f}")
+    return conn, path, real_ids
 
-    search = SqliteSearch(conn)
-    words = dictionary_words(pool, rng, args.queries)
+
+def build_postgres(args: argparse.Namespace, pool: list[str], real: list[corpus.RealPage],
+                   results: dict[str, object]) -> tuple[Any, dict[str, int]]:
+    conn = search_pg.open_db(args.pg_url)
+    row_time, index_time, real_ids = search_pg.build(conn, args.articles, pool, real)
+    total_docs = args.articles + len(real_ids)
+    db, fts = search_pg.sizes(conn)
+    results |= {"pg_index_per_s": round(total_docs / index_time),
+                "pg_rows_per_s": round(total_docs / row_time),
+                "pg_db_bytes_per_article": round(db / total_docs),
+                "pg_search_bytes_per_article": round(fts / total_docs),
+                "postgresql": conn.info.server_version}
+    print(f"postgresql: rows {total_docs / row_time:.0f}/s; "
+          f"index {total_docs / index_time:.0f} articles/s; "
+          f"db {db / total_docs:.0f} B/article of which search_docs {fts / total_docs:.0f}")
+    return conn, real_ids
+
+
+def measure_engine(label: str, search: Any, optimize: Callable[[], None],
+                   words: dict[int, list[str]], real: list[corpus.RealPage],
+                   real_ids: dict[str, int], results: dict[str, object]) -> None:
+    """Top-20 with snippets before and after `optimize`, other shapes, known items."""
+    rng = random.Random(42)
 
     def ours(w: str) -> object:
         return search.search(parse_query(w), limit=20)
 
-    def measure(label: str) -> None:
+    def measure(stage: str) -> None:
         for length, ws in words.items():
             first = timed(ours, ws)
             again = timed(ours, ws)
             totals = [search.search(parse_query(w), limit=1).total for w in ws[:50]]
-            results[f"{label}_{length}"] = {"first": [pct(first, 50), pct(first, 99)],
+            results[f"{stage}_{length}"] = {"first": [pct(first, 50), pct(first, 99)],
                                             "repeat": [pct(again, 50), pct(again, 99)],
                                             "median_hits": statistics.median(totals)}
-            print(f"  {label} {length}-char: first {ms(first)}; repeat {ms(again)}; "
+            print(f"  {stage} {length}-char: first {ms(first)}; repeat {ms(again)}; "
                   f"median hits {statistics.median(totals):.0f}", flush=True)
 
-    print("kuaizhao (bigram FTS5) top-20 + snippets, as built:")
-    measure("bigram")
+    print(f"{label} top-20 + snippets, as built:")
+    measure(label)
     t = time.perf_counter()
-    conn.execute("BEGIN")
-    search.optimize()
-    conn.execute("COMMIT")
-    results["optimize_s"] = round(time.perf_counter() - t, 1)
-    print(f"optimize {results['optimize_s']} s; after optimize:")
-    measure("bigram_optimized")
+    optimize()
+    results[f"{label}_optimize_s"] = round(time.perf_counter() - t, 1)
+    print(f"optimize {results[f'{label}_optimize_s']} s; after optimize:")
+    measure(f"{label}_optimized")
 
     # Other shapes: single characters (prefix queries), filters, listings.
     shapes = {"1-char 的": lambda: ours("的"), "1-char 锡": lambda: ours("锡"),
@@ -273,8 +278,8 @@ def main() -> None:
         run()
         t = time.perf_counter()
         run()
-        results[f"shape {name}"] = round((time.perf_counter() - t) * 1000, 1)
-        print(f"  {name}: {results[f'shape {name}']} ms")
+        results[f"{label} shape {name}"] = round((time.perf_counter() - t) * 1000, 1)
+        print(f"  {name}: {results[f'{label} shape {name}']} ms")
 
     # Known items: a phrase from each real page must bring that page into the top 10.
     boundary_hits = inner_hits = no_boundary = 0
@@ -299,17 +304,72 @@ def main() -> None:
         start = rng.randrange(max(1, len(inner) - 8))
         hits = search.search(parse_query(f'"{inner[start:start + 8]}"'), limit=10).hits
         inner_hits += sid in [h.snapshot_id for h in hits]
-    results["known_item_boundary_recall10"] = boundary_hits / (len(real) - no_boundary)
-    results["known_item_inner_recall10"] = inner_hits / len(real)
+    results[f"{label}_known_item_boundary_recall10"] = boundary_hits / (len(real) - no_boundary)
+    results[f"{label}_known_item_inner_recall10"] = inner_hits / len(real)
     print(f"known-item recall@10: boundary phrase {boundary_hits}/{len(real) - no_boundary}, "
           f"phrase inside a sentence {inner_hits}/{len(real)}")
 
-    # Recall against a substring scan, for 2-character words (one pass over the texts).
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/kz_bench"))  # noqa: S108 - a scratch dir
+    ap.add_argument("--backends", default="sqlite",
+                    help="comma-separated: sqlite, postgresql (same corpus and queries)")
+    ap.add_argument("--pg-url", default=search_pg.DEFAULT_URL,
+                    help="PostgreSQL database to DROP and create for the run")
+    ap.add_argument("--queries", type=int, default=100, help="dictionary words per length")
+    ap.add_argument("--like-queries", type=int, default=20, help="per length (full scans)")
+    ap.add_argument("--recall-words", type=int, default=200)
+    ap.add_argument("--jieba-articles", type=int, default=100_000,
+                    help="size of the jieba baseline (segmenting is slow); 0 skips it")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if not backends or set(backends) - {"sqlite", "postgresql"}:
+        ap.error(f"--backends takes sqlite and/or postgresql, got {args.backends!r}")
+    args.dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(42)
+    results: dict[str, object] = {"articles": args.articles, "sqlite": sqlite3.sqlite_version,
+                                  "backends": backends, "load_at_start": os.getloadavg()[0]}
+
+    real = corpus.real_pages()
+    pool = corpus.sentence_pool(real)
+    print(f"pool: {len(real)} real pages, {len(pool)} sentences; building {args.articles}")
+    words = dictionary_words(pool, rng, args.queries)
     recall_words = dictionary_words(pool, random.Random(7), args.recall_words)[2]
-    jn = min(args.jieba_articles, args.articles)
+    engines: dict[str, tuple[Any, Callable[[str], set[int]]]] = {}
+    conn: sqlite3.Connection | None = None
+    if "sqlite" in backends:
+        conn, path, real_ids = build_sqlite(args, pool, real, results)
+        lite = conn
+
+        def sqlite_optimize() -> None:
+            lite.execute("BEGIN")
+            SqliteSearch(lite).optimize()
+            lite.execute("COMMIT")
+
+        def sqlite_all(w: str) -> set[int]:
+            match = fts_match(parse_query(w))
+            return {r[0] for r in lite.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (match,))}
+
+        measure_engine("bigram", SqliteSearch(conn), sqlite_optimize, words, real, real_ids,
+                       results)
+        engines["bigram"] = (conn, sqlite_all)
+    if "postgresql" in backends:
+        pconn, real_ids = build_postgres(args, pool, real, results)
+        measure_engine("pg", PgSearch(pconn), lambda: search_pg.optimize(pconn), words, real,
+                       real_ids, results)
+        engines["pg"] = (pconn, lambda w: search_pg.all_matches(pconn, w))
+
+    # Recall against a substring scan, for 2-character words (one pass over the texts).
+    jn = min(args.jieba_articles, args.articles) if conn is not None else 0
     truth: dict[str, set[int]] = {w: set() for w in recall_words}
     truth_j: dict[str, set[int]] = {w: set() for w in recall_words}
-    for i, title, text in conn.execute("SELECT id, title, text FROM snapshots"):
+    rows = (conn.execute("SELECT id, title, text FROM snapshots") if conn is not None
+            else search_pg.texts(engines["pg"][0]))
+    for i, title, text in rows:
         both = title + "\n" + text
         for w in recall_words:
             if w in both:
@@ -321,15 +381,23 @@ def main() -> None:
         scores = [len(found(w) & want[w]) / len(want[w]) for w in recall_words if want[w]]
         return sum(scores) / len(scores)
 
-    def ours_all(w: str) -> set[int]:
-        match = fts_match(parse_query(w))
-        return {r[0] for r in conn.execute(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (match,))}
+    for label, (_, found) in engines.items():
+        results[f"recall_{label}"] = recall(found, truth)
+        print(f"recall vs substring scan, {len(recall_words)} 2-char words: "
+              f"{label} {results[f'recall_{label}']:.3f}")
+    if conn is not None:
+        baselines(args, conn, path, words, truth_j, jn, recall, results)
+    results["load_at_end"] = os.getloadavg()[0]
+    print(f"load average at start {results['load_at_start']:.1f}, end {results['load_at_end']:.1f}")
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
 
-    results["recall_bigram"] = recall(ours_all, truth)
-    print(f"recall vs substring scan, {len(recall_words)} 2-char words: "
-          f"bigram {results['recall_bigram']:.3f}")
 
+def baselines(args: argparse.Namespace, conn: sqlite3.Connection, path: Path,
+              words: dict[int, list[str]], truth_j: dict[str, set[int]], jn: int,
+              recall: Callable[[Callable[[str], set[int]], dict[str, set[int]]], float],
+              results: dict[str, object]) -> None:
+    """A LIKE scan and jieba-segmented FTS5, beside the SQLite engine."""
     # LIKE scan: no ranking exists, so newest-first top 20 (a full scan) + snippets.
     def like(w: str) -> object:
         rows = conn.execute(
@@ -374,10 +442,6 @@ def main() -> None:
 
         results["recall_jieba"] = recall(jieba_all, truth_j)
         print(f"recall vs substring scan (first {jn}): jieba {results['recall_jieba']:.3f}")
-    results["load_at_end"] = os.getloadavg()[0]
-    print(f"load average at start {results['load_at_start']:.1f}, end {results['load_at_end']:.1f}")
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
 
 
 if __name__ == "__main__":

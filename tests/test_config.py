@@ -68,6 +68,30 @@ def test_secrets_are_masked(tmp_path: Path) -> None:
 
 def test_every_setting_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, re.M))
+    documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", text, re.M))
     assert documented == {s.name for s in SETTINGS}
     assert text == settings_markdown(), "regenerate docs/settings.md from settings_markdown()"
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"warc_storage": "s3"}, "needs a bucket"),
+    ({"warc_storage": "ftp"}, "must be one of: local, s3"),
+    ({"s3_bucket": "Not_A_Bucket"}, "must be an S3 bucket name"),
+    ({"s3_prefix": "a/../b"}, "plain key prefix"),
+    ({"s3_endpoint_url": "minio:9000"}, "http:// or https://"),
+    ({"s3_access_key_id": "AKIA"}, "go together"),
+])
+def test_warc_storage_settings_are_checked(values: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(home="/srv/k", environ={}, overrides=values)
+
+
+def test_warc_dir_is_taken_from_home_and_shown_to_storage() -> None:
+    assert load_settings(home="/srv/k", environ={}).warc_path == Path("/srv/k/warc")
+    shared = load_settings(home="/srv/k", environ={}, overrides={"warc_dir": "/mnt/nfs/w"})
+    assert shared.warc_path == Path("/mnt/nfs/w")
+    options = load_settings(home="/srv/k", environ={}, overrides={
+        "warc_storage": "s3", "s3_bucket": "news-warc", "warc_dir": "staging"}
+    ).warc_storage_options
+    assert (options.kind, options.bucket, options.directory) == (
+        "s3", "news-warc", Path("/srv/k/staging"))

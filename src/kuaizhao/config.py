@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kuaizhao.archive.storage import StorageOptions
 from kuaizhao.errors import ConfigError
 
 ENV_PREFIX = "KUAIZHAO_"
@@ -59,15 +60,32 @@ def _timezone(value: Any) -> str | None:
 
 
 def _database_url(value: Any) -> str | None:
-    if value == "" or value.startswith("sqlite:///"):
+    if value == "" or value.startswith(("sqlite:///", "postgresql://", "postgres://")):
         return None
-    return "must be empty (the embedded SQLite database in the home directory) or sqlite:///PATH"
+    return ("must be empty (the embedded SQLite database in the home directory), "
+            "sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
 
 
 def _http_url_or_empty(value: Any) -> str | None:
     if value == "" or value.startswith(("http://", "https://")):
         return None
     return "must be empty or an http:// or https:// address such as https://news.example.org"
+
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _bucket(value: Any) -> str | None:
+    if value == "" or _BUCKET.match(value):
+        return None
+    return "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-'"
+
+
+def _key_prefix(value: Any) -> str | None:
+    parts = [p for p in value.split("/") if p]
+    if any(p in (".", "..") for p in parts) or "\\" in value:
+        return "must be a plain key prefix such as warc or archive/warc (no '..' or '\\')"
+    return None
 
 
 _SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
@@ -86,7 +104,8 @@ SETTINGS: tuple[Setting, ...] = (
         "database_url",
         str,
         "",
-        "database; empty means <home>/kuaizhao.sqlite3",
+        "database: empty means <home>/kuaizhao.sqlite3; postgresql://USER@HOST/DB moves the "
+        "archive to a PostgreSQL server (docs/postgresql.md)",
         secret=True,
         check=_database_url,
     ),
@@ -121,6 +140,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host_concurrency", int, 1, "parallel requests to one host", check=_positive),
     Setting("total_concurrency", int, 16, "parallel requests in all", check=_positive),
     Setting("obey_robots", bool, True, "honour robots.txt (RFC 9309)"),
+    Setting("extract_processes", int, 0, "processes that extract articles while the crawl "
+            "fetches; 0 extracts in the crawl process itself", check=_non_negative),
     Setting(
         "warc_max_bytes",
         int,
@@ -129,6 +150,32 @@ SETTINGS: tuple[Setting, ...] = (
         check=_positive,
     ),
     Setting("warc_fsync", bool, True, "fsync each WARC record before the database points to it"),
+    # where WARC files live (docs/storage.md)
+    Setting(
+        "warc_storage",
+        str,
+        "local",
+        "where finished WARC files are kept: local (the WARC directory) or s3 (an "
+        "S3-compatible object store; files are written locally, then uploaded)",
+        check=_one_of("local", "s3"),
+    ),
+    Setting("warc_dir", str, "", "WARC directory; empty means <home>/warc; a relative path "
+            "is taken from <home>; several machines may share one (NFS)"),
+    Setting("s3_bucket", str, "", "bucket for warc_storage = s3", check=_bucket),
+    Setting("s3_prefix", str, "", "key prefix in the bucket: file NAME is stored as PREFIX/NAME",
+            check=_key_prefix),
+    Setting(
+        "s3_endpoint_url",
+        str,
+        "",
+        "S3-compatible endpoint such as http://minio.local:9000; empty means AWS S3",
+        check=_http_url_or_empty,
+    ),
+    Setting("s3_region", str, "", "region of the bucket; empty means boto3's default"),
+    Setting("s3_access_key_id", str, "", "S3 access key; empty means boto3's own chain "
+            "(AWS_ACCESS_KEY_ID, profiles, roles)"),
+    Setting("s3_secret_access_key", str, "", "S3 secret key, given together with "
+            "s3_access_key_id", secret=True),
     Setting(
         "lease_seconds",
         float,
@@ -202,7 +249,16 @@ class Settings:
 
     @property
     def warc_path(self) -> Path:
-        return self.home_path / "warc"
+        """The WARC directory the writer writes into (the local staging area in S3 mode)."""
+        return self.home_path / (self.values["warc_dir"] or "warc")
+
+    @property
+    def warc_storage_options(self) -> StorageOptions:
+        v = self.values
+        return StorageOptions(
+            kind=v["warc_storage"], directory=self.warc_path, bucket=v["s3_bucket"],
+            prefix=v["s3_prefix"], endpoint_url=v["s3_endpoint_url"], region=v["s3_region"],
+            access_key_id=v["s3_access_key_id"], secret_access_key=v["s3_secret_access_key"])
 
     @property
     def sources_path(self) -> Path:
@@ -288,7 +344,23 @@ def load_settings(
             raise ConfigError(
                 f"setting '{s.name}' = {values[s.name]!r} (from {origins[s.name]}) {problem}"
             )
+    _check_warc_storage(values, origins)
     return Settings(values=values, origins=origins)
+
+
+def _check_warc_storage(values: Mapping[str, Any], origins: Mapping[str, str]) -> None:
+    """Settings that only make sense together."""
+    if values["warc_storage"] == "s3" and not values["s3_bucket"]:
+        raise ConfigError(
+            f"setting 'warc_storage' = 's3' (from {origins['warc_storage']}) needs a bucket: "
+            "set s3_bucket (env KUAIZHAO_S3_BUCKET), or use warc_storage = 'local'"
+        )
+    if bool(values["s3_access_key_id"]) != bool(values["s3_secret_access_key"]):
+        raise ConfigError(
+            "settings 's3_access_key_id' and 's3_secret_access_key' go together: set both, "
+            "or neither to use boto3's own credentials (AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, a profile or an instance role)"
+        )
 
 
 def _read_file(path: Path) -> dict[str, Any]:

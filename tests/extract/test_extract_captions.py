@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kuaizhao import extract_article
-from kuaizhao.extract.captions import is_credit_line
+from kuaizhao.extract.captions import is_credit_line, take_captions
+from kuaizhao.extract.parse import parse_page
 
 BODY = "".join(f"<p>这是正文第{i}段，讲述了会议的主要内容和各方的意见建议，内容充实。</p>"
                for i in range(8))
@@ -53,3 +54,22 @@ def test_sentence_after_image_stays_in_body() -> None:
 @pytest.mark.parametrize("line", ["他们一起拍摄了这部影片。", "来源：人民资讯", "今天天气很好。"])
 def test_not_credit_lines(line: str) -> None:
     assert not is_credit_line(line)
+
+
+def test_every_caption_of_a_long_gallery_is_found() -> None:
+    """All twenty captions are found, every run.
+
+    The scan once remembered the elements inside found captions by id(); lxml frees
+    those proxies at once, new proxies reuse the ids, and later captions were skipped
+    (3 of these 20 were found).
+    """
+    gallery = "".join(
+        f"<figure><img src='{i}.jpg'><figcaption><span>会场{i}</span> <em>无锡日报供图</em>"
+        f"</figcaption></figure><p>正文{i}。</p>" for i in range(20))
+    for _ in range(3):
+        tree = parse_page(f"<html><body><article>{gallery}</article></body></html>".encode(),
+                          None, 1 << 20).tree
+        assert tree is not None
+        found = take_captions(tree, "https://example.cn/a.html")
+        assert list(found.captions) == [f"会场{i} 无锡日报供图" for i in range(20)]
+        assert [image.caption for image in found.images] == list(found.captions)

@@ -122,3 +122,17 @@ def test_warc_files_read_back_with_warcio_and_reindex_rebuilds(
     after = sorted((s.url, s.article.title, s.payload_digest) for s in store.iter_snapshots())
     assert after == before
     assert store.search("科技创新").total >= 1
+
+
+def test_extraction_in_worker_processes_stores_the_same_articles(
+    tmp_path: Path, demo: DemoWeb, settings_for: SettingsFor
+) -> None:
+    inline = crawl_once(settings_for(tmp_path / "inline"))
+    pooled = crawl_once(settings_for(tmp_path / "pooled", extract_processes=2))
+
+    def articles(store: SqliteStore) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+        return {s.url: (s.article.title, s.article.text, s.article.captions)
+                for s in store.iter_snapshots()}
+
+    assert articles(pooled) == articles(inline)
+    assert len(articles(pooled)) == len(demo.expected().captured)

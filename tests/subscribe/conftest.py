@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from kuaizhao.store import SqliteStore
+from kuaizhao.store import Store, open_url
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    s = SqliteStore.open(tmp_path / "k.sqlite3")
+def store(database_url: str) -> Iterator[Store]:
+    """A new archive database on each backend: every subscription test runs on both."""
+    s = open_url(database_url)
     yield s
     s.close()

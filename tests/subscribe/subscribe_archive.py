@@ -8,14 +8,14 @@ from itertools import count
 
 from kuaizhao.models import Article, WarcPointer
 from kuaizhao.pipeline.ingest import save
-from kuaizhao.store import SqliteStore
+from kuaizhao.store import Store
 from kuaizhao.store.base import NewCapture
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 _serial = count(1)
 
 
-def add_article(store: SqliteStore, url: str, title: str, text: str, *,
+def add_article(store: Store, url: str, title: str, text: str, *,
                 source: str = "人民资讯", category: str | None = "国内",
                 published: datetime | None = None, captured: datetime | None = None,
                 keywords: tuple[str, ...] = ()) -> int:

@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from subscribe_archive import add_article, cheap_hashing
 
 from kuaizhao.config import Settings, load_settings
-from kuaizhao.store import SqliteStore
+from kuaizhao.store import Store
 from kuaizhao.store.account_rows import SubscriptionKind, User
 from kuaizhao.subscribe import accounts, webhooks
 from kuaizhao.subscribe.alerts import deliver_webhooks, post_webhook, send_digests
@@ -71,7 +71,7 @@ def _settings(tmp_path: Path, **extra: Any) -> Settings:
     return load_settings(home=str(tmp_path), environ={}, overrides=extra)
 
 
-def _subscribe(store: SqliteStore, url: str) -> tuple[User, int, str]:
+def _subscribe(store: Store, url: str) -> tuple[User, int, str]:
     user = accounts.create_user(store, "alice", "password1")
     with store.transaction():
         sub = store.add_subscription(user.id, SubscriptionKind.SEARCH, "科技创新", "科创",
@@ -80,7 +80,7 @@ def _subscribe(store: SqliteStore, url: str) -> tuple[User, int, str]:
     return user, sub.id, "whsec_test"
 
 
-async def test_matched_article_is_posted_signed(store: SqliteStore, tmp_path: Path,
+async def test_matched_article_is_posted_signed(store: Store, tmp_path: Path,
                                                 receiver: tuple[Receiver, int]) -> None:
     hook, port = receiver
     settings = _settings(tmp_path, webhook_allow_private=True, public_url="https://kz.example")
@@ -101,7 +101,7 @@ async def test_matched_article_is_posted_signed(store: SqliteStore, tmp_path: Pa
 
 
 async def test_failures_retry_with_backoff_then_disable(
-        store: SqliteStore, tmp_path: Path, receiver: tuple[Receiver, int]) -> None:
+        store: Store, tmp_path: Path, receiver: tuple[Receiver, int]) -> None:
     hook, port = receiver
     hook.status = 500
     settings = _settings(tmp_path, webhook_allow_private=True)
@@ -119,7 +119,7 @@ async def test_failures_retry_with_backoff_then_disable(
     assert (await deliver_webhooks(store, settings, now + timedelta(days=1))).failed == 0
 
 
-async def test_retry_waits_for_its_backoff(store: SqliteStore, tmp_path: Path,
+async def test_retry_waits_for_its_backoff(store: Store, tmp_path: Path,
                                            receiver: tuple[Receiver, int]) -> None:
     hook, port = receiver
     hook.status = 503
@@ -171,7 +171,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_daily_digest_over_smtp(store: SqliteStore, tmp_path: Path) -> None:
+async def test_daily_digest_over_smtp(store: Store, tmp_path: Path) -> None:
     inbox = Inbox()
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)

@@ -8,7 +8,7 @@ import pytest
 from subscribe_archive import add_article
 
 from kuaizhao.errors import QueryError
-from kuaizhao.store import SqliteStore
+from kuaizhao.store import Store
 from kuaizhao.store.account_rows import MatchRule, SubscriptionKind
 from kuaizhao.subscribe.matching import MatchDoc, Matcher, check_target, tokens
 
@@ -35,7 +35,7 @@ def _doc(title: str, text: str, category: str, source: str) -> MatchDoc:
                     when=datetime(2024, 2, 7, tzinfo=UTC))
 
 
-def test_matcher_agrees_with_search(store: SqliteStore) -> None:
+def test_matcher_agrees_with_search(store: Store) -> None:
     ids = {add_article(store, f"https://x.example/{i}", *d[:2], category=d[2], source=d[3],
                        published=datetime(2024, 2, 7, tzinfo=UTC)): i
            for i, d in enumerate(DOCS)}

@@ -12,8 +12,8 @@ import pytest
 
 from kuaizhao.cli.main import main
 from kuaizhao.models import WarcPointer
+from kuaizhao.store import SqliteStore, Store, open_url
 from kuaizhao.store.base import NewCapture
-from kuaizhao.store.sqlite import SqliteStore
 from kuaizhao.store.takedown_rows import (
     NewRequest,
     Origin,
@@ -32,7 +32,7 @@ URLS = ["https://a.example/x/1.html", "https://a.example/x/2.html", "https://a.e
         "https://b.example/x/1.html"]
 
 
-def add(store: SqliteStore, url: str, source_id: int, when: datetime, digest: str) -> int:
+def add(store: Store, url: str, source_id: int, when: datetime, digest: str) -> int:
     n = next(_n)
     with store.transaction():
         return store.add_capture(NewCapture(
@@ -42,7 +42,7 @@ def add(store: SqliteStore, url: str, source_id: int, when: datetime, digest: st
             is_revisit=False, etag=None, last_modified=None))
 
 
-def fill(store: SqliteStore) -> list[tuple[int, str, str, datetime, str]]:
+def fill(store: Store) -> list[tuple[int, str, str, datetime, str]]:
     with store.transaction():
         sources = {"A": store.upsert_source("A", None, "{}"),
                    "B": store.upsert_source("B", None, "{}")}
@@ -65,13 +65,13 @@ SCOPES = [
 ]
 
 
-def marked(store: SqliteStore) -> dict[int, bool]:
+def marked(store: Store) -> dict[int, bool]:
     return {r[0]: bool(r[1]) for r in store._all("SELECT id, removed FROM captures")}
 
 
 @pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.kind.value)
-def test_sql_marker_equals_python_covers(tmp_path: Path, scope: Scope) -> None:
-    store = SqliteStore.open(tmp_path / "db.sqlite3")
+def test_sql_marker_equals_python_covers(database_url: str, scope: Scope) -> None:
+    store = open_url(database_url)
     rows = fill(store)
     request_id, _ = operator_remove(store, scope, reason="r", category=ReasonCategory.OTHER,
                                     actor="t", now=T0)
@@ -88,8 +88,8 @@ def test_sql_marker_equals_python_covers(tmp_path: Path, scope: Scope) -> None:
     store.close()
 
 
-def test_embargo_ends_by_itself(tmp_path: Path) -> None:
-    store = SqliteStore.open(tmp_path / "db.sqlite3")
+def test_embargo_ends_by_itself(database_url: str) -> None:
+    store = open_url(database_url)
     fill(store)
     scope = make_scope("prefix", "https://a.example/", embargo_until=T0 + timedelta(days=5))
     request_id, _ = operator_remove(store, scope, reason="embargo", actor="t",

@@ -20,9 +20,10 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "subscribe"))
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def account_app(home: Path, **settings: Any) -> tuple[FastAPI, Archive]:
-    archive = build_archive(home)
-    configured = load_settings(home=str(home), environ={}, overrides=settings)
+def account_app(home: Path, database_url: str = "", **settings: Any) -> tuple[FastAPI, Archive]:
+    archive = build_archive(home, database_url)
+    configured = load_settings(home=str(home), environ={},
+                               overrides={"database_url": database_url, **settings})
     return create_app(archive.store, configured), archive
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,13 +14,18 @@ from subscribe_archive import cheap_hashing
 from web_archive import Archive, build_archive
 
 from kuaizhao.web.app import create_app
+from postgres import BACKENDS, postgres_schema
 
 
-@pytest.fixture(scope="package")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
-    built = build_archive(tmp_path_factory.mktemp("web-archive"))
-    yield built
-    built.store.close()
+@pytest.fixture(scope="package", params=BACKENDS)
+def archive(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    """The same archive on each backend: every web test runs against both."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_schema()) if request.param == "postgresql" else ""
+        built = build_archive(tmp_path_factory.mktemp("web-archive"), url)
+        yield built
+        built.store.close()
 
 
 @pytest.fixture(scope="package")
@@ -41,8 +47,8 @@ def fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[FastAPI, Archive]]:
+def site(tmp_path: Path, database_url: str) -> Iterator[tuple[FastAPI, Archive]]:
     """A fresh archive with accounts, and the app over it (for tests that write)."""
-    app, archive = account_app(tmp_path / "home")
+    app, archive = account_app(tmp_path / "home", database_url)
     yield app, archive
     archive.store.close()

@@ -1,5 +1,5 @@
 """A real archive for the web tests: WARC files written by kuaizhao's writer and a
-SQLite store filled through the Store write methods, as the pipeline would."""
+store (SQLite or PostgreSQL) filled through the Store write methods, as the pipeline would."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 from kuaizhao.archive import RevisitOf, WarcOptions, WarcWriter
 from kuaizhao.config import Settings, load_settings
 from kuaizhao.models import Article, HttpExchange, Image
+from kuaizhao.store import Store, open_store
 from kuaizhao.store.base import NewCapture
-from kuaizhao.store.sqlite import SqliteStore
 
 CST = timezone(timedelta(hours=8))
 SEED_URL = "https://rmzx.example.cn/2024/02/07/wuxi.html"
@@ -53,12 +53,12 @@ def _page(title: str, paragraphs: tuple[str, ...]) -> bytes:
 @dataclass
 class Archive:
     settings: Settings
-    store: SqliteStore
+    store: Store
     ids: dict[str, int] = field(default_factory=dict)
 
 
 class _Builder:
-    def __init__(self, settings: Settings, store: SqliteStore) -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         self.store = store
         self.writer = WarcWriter(WarcOptions(directory=settings.warc_path, fsync=False))
         self.sources: dict[str, int] = {}
@@ -94,9 +94,10 @@ class _Builder:
         return capture_id, snapshot_id, archived.record_id
 
 
-def build_archive(home: Path) -> Archive:
-    settings = load_settings(home=str(home), environ={})
-    store = SqliteStore.open(settings.database_path)
+def build_archive(home: Path, database_url: str = "") -> Archive:
+    settings = load_settings(home=str(home), environ={},
+                             overrides={"database_url": database_url})
+    store = open_store(settings)
     archive = Archive(settings=settings, store=store)
     b = _Builder(settings, store)
     b.source("人民资讯", "https://rmzx.example.cn/")

@@ -26,6 +26,7 @@ from kuaizhao.archive.records import (
     build_warcinfo,
     warc_date,
 )
+from kuaizhao.archive.storage import WarcStorage
 from kuaizhao.archive.writer import encode_member
 from kuaizhao.errors import ArchiveError
 from kuaizhao.models import WarcPointer
@@ -50,7 +51,8 @@ class ExportItem:
 class ExportWarc:
     """A new .warc.gz file that captures are copied into; returns their index records."""
 
-    def __init__(self, path: Path, source_dir: Path, software: str = "kuaizhao/0.1") -> None:
+    def __init__(self, path: Path, source_dir: Path | WarcStorage,
+                 software: str = "kuaizhao/0.1") -> None:
         self.path = path
         self._source_dir = source_dir
         try:
@@ -106,7 +108,7 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def _rewritten(directory: Path, pointer: WarcPointer) -> WarcRecord:
+def _rewritten(directory: Path | WarcStorage, pointer: WarcPointer) -> WarcRecord:
     """An ARC or WARC/0.x response as a WARC/1.1 response record (same id, URI, date)."""
     stored = read_response(directory, pointer, verify_digests=False)
     if stored.status is None:

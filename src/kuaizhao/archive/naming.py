@@ -1,13 +1,17 @@
-"""WARC file names: sortable in write order, unique per writer session.
+"""WARC file names: sortable in write order, unique across writer sessions and machines.
 
-`{prefix}-{UTC timestamp to the microsecond}-{serial:05d}-{pid}.warc.gz`: the fixed-width
-timestamp sorts files in the order they were started, the serial keeps files one writer
-opened within the same microsecond in order, and the pid keeps two processes apart.
+`{prefix}-{UTC timestamp to the microsecond}-{serial:05d}-{pid}-{token}.warc.gz`: the
+fixed-width timestamp sorts files in the order they were started, the serial keeps files
+one writer opened within the same microsecond in order, the pid keeps two processes
+apart, and the random token keeps two machines apart that write into one shared
+directory or bucket (containers often share pids). Names without the token, written
+before it existed, still sort as ours.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +21,8 @@ from kuaizhao.errors import ArchiveError
 ARCHIVE_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
 
 _OWN_NAME = re.compile(
-    r"^(?P<prefix>.+)-(?P<stamp>\d{20})-(?P<serial>\d{5,})-(?P<pid>\d+)\.warc(?:\.gz)?$"
+    r"^(?P<prefix>.+)-(?P<stamp>\d{20})-(?P<serial>\d{5,})-(?P<pid>\d+)(?:-[0-9a-f]+)?"
+    r"\.warc(?:\.gz)?$"
 )
 _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._]*$")
 
@@ -31,23 +36,33 @@ def check_prefix(prefix: str) -> None:
         )
 
 
-def warc_filename(prefix: str, created: datetime, serial: int, pid: int, gzip: bool) -> str:
-    """The name of a new WARC file; `created` must be timezone-aware."""
+def warc_filename(prefix: str, created: datetime, serial: int, pid: int, gzip: bool,
+                  token: str = "") -> str:
+    """The name of a new WARC file; `created` must be timezone-aware, `token` lowercase hex."""
     stamp = created.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
     suffix = ".warc.gz" if gzip else ".warc"
-    return f"{prefix}-{stamp}-{serial:05d}-{pid}{suffix}"
+    return f"{prefix}-{stamp}-{serial:05d}-{pid}{'-' + token if token else ''}{suffix}"
 
 
 def is_archive_file(path: Path) -> bool:
-    return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
+    return path.is_file() and is_archive_name(path.name)
 
 
-def _write_order_key(relative: Path) -> tuple[int, str, int, int, str]:
-    match = _OWN_NAME.match(relative.name)
-    if match and len(relative.parts) == 1:
-        return (0, match["stamp"], int(match["serial"]), int(match["pid"]), relative.name)
+def is_archive_name(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _write_order_key(relative: str) -> tuple[int, str, int, int, str]:
+    match = _OWN_NAME.match(relative)
+    if match and "/" not in relative:
+        return (0, match["stamp"], int(match["serial"]), int(match["pid"]), relative)
     # Files another tool wrote (imports) follow ours, in name order.
-    return (1, "", 0, 0, relative.as_posix())
+    return (1, "", 0, 0, relative)
+
+
+def in_write_order(names: Iterable[str]) -> list[str]:
+    """Relative file names (POSIX), ours first in write order, then others by name."""
+    return sorted(names, key=_write_order_key)
 
 
 def list_warc_files(directory: Path) -> list[Path]:
@@ -58,4 +73,4 @@ def list_warc_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     found = [p for p in directory.rglob("*") if is_archive_file(p)]
-    return sorted(found, key=lambda p: _write_order_key(p.relative_to(directory)))
+    return sorted(found, key=lambda p: _write_order_key(p.relative_to(directory).as_posix()))

@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from kuaizhao.archive.entries import DamagedRecord, StoredResponse, WarcEntry
 from kuaizhao.archive.parsing import ParsedRecord, RecordError, parse_date, parse_record
 from kuaizhao.archive.payload import decode_payload
 from kuaizhao.archive.scanning import GZIP_MAGIC, RawRecord, inflate_member, scan_records
+from kuaizhao.archive.storage import LocalWarcStorage, WarcStorage
 from kuaizhao.errors import ArchiveError, CorruptRecord
 from kuaizhao.models import WarcPointer
 
@@ -29,27 +30,18 @@ def _format_of(data: bytes) -> str:
     return "warc" if data.startswith(b"WARC/") else "arc"
 
 
-def _warc_path(directory: Path, pointer: WarcPointer) -> Path:
-    relative = PurePosixPath(pointer.filename)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise ArchiveError(
-            f"WARC pointer file name {pointer.filename!r} must be a path inside the WARC "
-            "directory; the database row holding it is damaged"
-        )
-    return directory.joinpath(*relative.parts)
+def _storage(source: Path | WarcStorage) -> WarcStorage:
+    return LocalWarcStorage(source) if isinstance(source, Path) else source
 
 
-def read_record_bytes(directory: Path, pointer: WarcPointer) -> bytes:
-    """The decompressed bytes of the one record `pointer` names."""
-    path = _warc_path(directory, pointer)
-    if not path.is_file():
-        raise ArchiveError(
-            f"WARC file {path} is missing; restore it from backup, or run `kuaizhao reindex` "
-            "so the database no longer points into it"
-        )
-    with path.open("rb") as handle:
-        handle.seek(pointer.offset)
-        data = handle.read(pointer.length)
+def read_record_bytes(source: Path | WarcStorage, pointer: WarcPointer) -> bytes:
+    """The decompressed bytes of the one record `pointer` names.
+
+    `source` is the WARC directory, or the storage holding the files (`archive.storage`).
+    """
+    data = b""
+    if pointer.offset >= 0 and pointer.length > 0:
+        data = _storage(source).read_range(pointer.filename, pointer.offset, pointer.length)
     if pointer.offset < 0 or pointer.length <= 0 or len(data) < pointer.length:
         raise CorruptRecord(pointer.filename, pointer.offset,
                             f"the file holds {len(data)} of the pointer's {pointer.length} bytes "
@@ -64,14 +56,14 @@ def read_record_bytes(directory: Path, pointer: WarcPointer) -> bytes:
 
 
 def read_response(
-    directory: Path, pointer: WarcPointer, *, verify_digests: bool = True
+    source: Path | WarcStorage, pointer: WarcPointer, *, verify_digests: bool = True
 ) -> StoredResponse:
-    """Re-read the response or revisit record at `pointer` (relative to `directory`).
+    """Re-read the response or revisit record at `pointer` (relative to `source`).
 
     Raises CorruptRecord when the bytes are damaged, including (unless
     `verify_digests` is off) when a declared digest does not match.
     """
-    data = read_record_bytes(directory, pointer)
+    data = read_record_bytes(source, pointer)
     fmt = _format_of(data)
     try:
         parsed = parse_record(data, fmt)
@@ -162,14 +154,21 @@ def _linked(response: ParsedRecord, request: ParsedRecord, adjacent: bool) -> bo
     return adjacent and same_uri and not to_request and not to_response
 
 
-def iter_warc(path: Path, directory: Path | None = None) -> Iterator[WarcEntry | DamagedRecord]:
+def iter_stored(storage: WarcStorage, filename: str) -> Iterator[WarcEntry | DamagedRecord]:
+    """`iter_warc` over a file wherever the storage holds it (fetched whole if remote)."""
+    with storage.local_copy(filename) as path:
+        yield from iter_warc(path, name=filename)
+
+
+def iter_warc(path: Path, directory: Path | None = None, *, name: str | None = None
+              ) -> Iterator[WarcEntry | DamagedRecord]:
     """Every response and revisit record of a WARC/ARC file (gzip or not), in file order.
 
-    Each entry carries its pointer (file name relative to `directory`, or the bare
-    name) and, when found, its request record. Damage is yielded as DamagedRecord and
-    iteration continues after it; a torn tail is the last item.
+    Each entry carries its pointer (file name `name`, else relative to `directory`,
+    else the bare name) and, when found, its request record. Damage is yielded as
+    DamagedRecord and iteration continues after it; a torn tail is the last item.
     """
-    filename = path.relative_to(directory).as_posix() if directory else path.name
+    filename = name or (path.relative_to(directory).as_posix() if directory else path.name)
     fmt: str | None = None
     pending: tuple[StoredResponse, ParsedRecord] | None = None
     requests: dict[str, _Request] = {}

@@ -6,15 +6,20 @@ earlier record, and every file another session wrote, stays intact. Records are
 written, flushed and (by option) fsynced before `write_exchange` returns their
 pointers, so a pointer the database commits afterwards always points at whole bytes.
 Files are written under their final names so pointers stay valid; readers tolerate
-a torn last record instead.
+a torn last record instead. A writer holds an exclusive `flock` on the file it is
+writing, so other processes (`kuaizhao warc push`) can tell a finished file from one
+still growing; `on_finished` hears of each file once it is closed for good.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gzip as gzip_module
 import os
+import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,11 +66,33 @@ def encode_member(record: WarcRecord, gzip: bool) -> bytes:
     return gzip_module.compress(data, compresslevel=_GZIP_LEVEL, mtime=0) if gzip else data
 
 
-class WarcWriter:
-    """Writes exchanges to rotating WARC files; one writer per process, thread-safe."""
+def file_in_use(path: Path) -> bool:
+    """Whether a live writer (any process) still holds `path` open for appending."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the shared lock, if it was taken
+    return False
 
-    def __init__(self, options: WarcOptions) -> None:
+
+class WarcWriter:
+    """Writes exchanges to rotating WARC files; one writer per process, thread-safe.
+
+    `on_finished(name)` is called with each file's relative name once it is closed
+    (rotated, or the writer closed); it must not raise, and runs under the writer's lock.
+    """
+
+    def __init__(self, options: WarcOptions,
+                 on_finished: Callable[[str], None] | None = None) -> None:
         self._options = options
+        self._on_finished = on_finished
+        self._token = secrets.token_hex(3)  # keeps machines sharing a directory apart
         self._lock = threading.Lock()
         self._fd: int | None = None
         self._name = ""
@@ -159,7 +186,7 @@ class WarcWriter:
         for _ in range(_OPEN_ATTEMPTS):
             created = datetime.now(UTC)
             name = warc_filename(self._options.prefix, created, self._serial, os.getpid(),
-                                 self._options.gzip)
+                                 self._options.gzip, self._token)
             self._serial += 1
             try:
                 fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -173,6 +200,8 @@ class WarcWriter:
             break
         else:
             raise ArchiveError(f"could not find a free WARC file name in {directory}")
+        with contextlib.suppress(OSError):  # a file system without locks still gets written
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fd, self._name, self._size, self._records_in_file = fd, name, 0, 0
         warcinfo = build_warcinfo(name, self._options.software, created)
         self._warcinfo_id = warcinfo.record_id
@@ -226,3 +255,5 @@ class WarcWriter:
             ) from exc
         finally:
             os.close(fd)
+            if self._on_finished is not None:
+                self._on_finished(self._name)

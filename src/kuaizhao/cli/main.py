@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "reindex",
     "import_warc",
     "export",
+    "migrate",
+    "warc",
     "stats",
     "user",
     "takedown",

@@ -61,6 +61,7 @@ class AccessRecord(NamedTuple):
     path: str  # path and query string as requested
     status: int
     time: float  # time.monotonic() when the response was ready
+    started: float = 0.0  # time.monotonic() when the request arrived
 
 
 def _check_edition(n: int) -> None:
@@ -209,11 +210,11 @@ class DemoWeb:
         self, outlet_key: str, outlet_name: str
     ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def handle(request: web.Request) -> web.StreamResponse:
+            started = time.monotonic()
             response = await self._respond(outlet_key, request)
             self.access_log.append(
-                AccessRecord(
-                    outlet_name, request.method, request.raw_path, response.status, time.monotonic()
-                )
+                AccessRecord(outlet_name, request.method, request.raw_path, response.status,
+                             time.monotonic(), started)
             )
             return response
 

@@ -9,13 +9,15 @@ inside the body is still evidence.
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
+from trafilatura.settings import MANUALLY_CLEANED
 
 from kuaizhao.extract.bylines import BylineField, parse_byline
 from kuaizhao.extract.captions import is_credit_line
@@ -63,13 +65,13 @@ class BodyResult:
 def extract_body(
     tree: lxml.html.HtmlElement, url: str | None, title: str, fast: bool, prose_chars: int = 0
 ) -> BodyResult:
-    """Paragraphs of the main text of `tree` (which trafilatura may modify).
+    """Paragraphs of the main text of `tree` (which loses its invisible elements).
 
     `prose_chars` is how much unlinked prose the whole page shows (see `prose_chars`);
     it decides whether trafilatura's quick pass is trusted (module docstring).
     """
     _drop_invisible(tree)
-    raw, rule, tree = _run_trafilatura(tree, url, fast, prose_chars)
+    raw, rule = _run_trafilatura(tree, url, fast, prose_chars)
     title_n = norm(title)
     result = _clean(raw.splitlines(), title_n)
     if len(norm("".join(result[0]))) < _MIN_TRAFILATURA_CHARS:
@@ -102,6 +104,62 @@ def _drop_invisible(tree: lxml.html.HtmlElement) -> None:
             else:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
+
+
+# trafilatura's cleaning deletes these subtrees too (its MANUALLY_CLEANED list), and the
+# whole <head>, but only after copying the raw tree and running its pruning XPaths over
+# it, which call a Python regex per element; on news pages they hold about half of all
+# elements (metadata, navigation, footers, asides, buttons). Left to trafilatura: <form>
+# (a form wrapping the whole page is demoted, not deleted), <figure> (one holding a table
+# becomes a div), <math> (formulas are salvaged), and JSON-LD scripts (read to recognise
+# forum pages, whose comments are the content).
+_CLEANED_ANYWAY = tuple(sorted(set(MANUALLY_CLEANED) - {"form", "figure", "math", "head"}))
+
+
+@contextmanager
+def _hidden_chrome(tree: lxml.html.HtmlElement) -> Iterator[None]:
+    """Detach the subtrees trafilatura would delete anyway (above), their tails left in
+    place, while the block runs; then put everything back as it was.
+
+    Detached rather than deleted: trafilatura's recall mode undoes its cleaning when no
+    paragraph survives it, and the density fallback and htmldate read the whole page.
+    """
+    outermost: list[lxml.html.HtmlElement] = []
+    head, body = tree.find("head"), tree.find("body")
+    if head is not None:
+        outermost.extend(el for el in head if not _is_json_ld(el))
+    if body is not None:
+        for el in body.iter(*_CLEANED_ANYWAY):
+            if not _is_json_ld(el) and (not outermost or outermost[-1] not in el.iterancestors()):
+                outermost.append(el)
+    detached: list[tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, bool, str | None]] = []
+    for el in outermost:
+        parent = el.getparent()
+        prev = el.getprevious()
+        anchor, after = (prev, True) if prev is not None else (parent, False)
+        kept = anchor.tail if after else anchor.text
+        if el.tail:
+            merged = (kept or "") + el.tail
+            if after:
+                anchor.tail = merged
+            else:
+                anchor.text = merged
+        detached.append((el, anchor, after, kept))
+        parent.remove(el)  # lxml moves the tail along with the element
+    try:
+        yield
+    finally:
+        for el, anchor, after, kept in reversed(detached):
+            if after:
+                anchor.tail = kept
+                anchor.addnext(el)
+            else:
+                anchor.text = kept
+                anchor.insert(0, el)
+
+
+def _is_json_ld(el: lxml.html.HtmlElement) -> bool:
+    return bool(el.tag == "script" and el.get("type") == "application/ld+json")
 
 
 def prose_chars(lines: list[Line]) -> int:
@@ -162,26 +220,25 @@ def _inline_remainder(line: str, fields: list[BylineField]) -> str | None:
 
 def _run_trafilatura(
     tree: lxml.html.HtmlElement, url: str | None, fast: bool, prose: int
-) -> tuple[str, str, lxml.html.HtmlElement]:
+) -> tuple[str, str]:
     """trafilatura's quick pass (no readability/justext comparison) first; the full
     cascade only when the quick body is missing or covers under `_QUICK_COVERAGE` of the
     page's prose. On the eval pages that reruns ~1 page in 10 and scores the same as
-    always running the full cascade, at about twice the speed. Returns the text, the
-    rule, and the tree the last run pruned (comment blocks gone), for the fallback."""
-    backup = None if fast else copy.deepcopy(tree)  # trafilatura prunes its input in place
-    text = _trafilatura(tree, url, precision=True, fast=True)
-    if text is None:
-        return "", "none: markup too deeply nested", tree
-    rule = "trafilatura precision fast"
-    if backup is not None and (len(text) < _QUICK_COVERAGE * prose or not text):
-        tree = backup
-        retry = _trafilatura(tree, url, precision=True, fast=False)
-        if retry:
-            text, rule = retry, "trafilatura precision"
+    always running the full cascade, at about twice the speed. trafilatura works on a
+    copy of the tree it is given, so every run starts from the same tree."""
+    with _hidden_chrome(tree):
+        text = _trafilatura(tree, url, precision=True, fast=True)
+        if text is None:
+            return "", "none: markup too deeply nested"
+        rule = "trafilatura precision fast"
+        if not fast and (len(text) < _QUICK_COVERAGE * prose or not text):
+            retry = _trafilatura(tree, url, precision=True, fast=False)
+            if retry:
+                text, rule = retry, "trafilatura precision"
     if not text:
         text = _trafilatura(tree, url, precision=False, fast=fast) or ""
         rule = "trafilatura recall"
-    return text, rule, tree
+    return text, rule
 
 
 def _trafilatura(

@@ -59,14 +59,15 @@ def take_captions(root: lxml.html.HtmlElement, base_url: str | None) -> CaptionR
     """Find captions and images under `root`; remove caption elements from the tree."""
     captions: list[str] = []
     found: list[lxml.html.HtmlElement] = []
-    inside: set[int] = set()  # ids of elements under an already found caption
+    # Elements under an already found caption. The set holds the elements themselves, not
+    # their id()s: holding them keeps lxml from recycling their proxies (and the ids).
+    inside: set[lxml.html.HtmlElement] = set()
     for el in root.iter("figcaption", "p", "div", "span", "td", "center", "font", "em"):
         if len(found) >= MAX_CAPTIONS:
             break
-        if id(el) in inside:
+        if el in inside:
             continue
-        by_class = el.tag == "figcaption" or bool(
-            _CAPTION_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"))
+        by_class = el.tag == "figcaption" or _caption_class(el)
         if not by_class and el.tag not in _SHAPE_TAGS:
             continue  # text_content() of every div would make this quadratic
         text = " ".join(el.text_content().split())
@@ -76,7 +77,7 @@ def take_captions(root: lxml.html.HtmlElement, base_url: str | None) -> CaptionR
             is_credit_line(text) or (_follows_image(el) and _looks_like_caption(el, text))
         )):
             found.append(el)
-            inside.update(id(d) for d in el.iterdescendants())
+            inside.update(el.iterdescendants())
     images = _images(root, base_url, found)
     for el in found:
         text = " ".join(el.text_content().split())
@@ -84,6 +85,16 @@ def take_captions(root: lxml.html.HtmlElement, base_url: str | None) -> CaptionR
             captions.append(text)
         _drop_keep_tail(el)
     return CaptionResult(tuple(captions), images)
+
+
+def _caption_class(el: lxml.html.HtmlElement) -> bool:
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    # Most elements carry no name that could match: testing for the words every
+    # alternative of _CAPTION_CLASS contains is much cheaper than the regex.
+    low = names.lower()
+    hinted = ("cap" in low or "pic" in low or "img" in low or "imag" in low or "photo" in low
+              or "tuzhu" in low or "desc" in low)
+    return hinted and bool(_CAPTION_CLASS.search(names))
 
 
 def _follows_image(el: lxml.html.HtmlElement) -> bool:
@@ -128,12 +139,12 @@ def _images(
     root: lxml.html.HtmlElement, base_url: str | None, captions: list[lxml.html.HtmlElement]
 ) -> tuple[Image, ...]:
     """Images in document order; each caption goes to the closest image before it."""
-    caption_ids = {id(c) for c in captions}
+    caption_set = set(captions)
     srcs: list[tuple[str, str | None]] = []
     caption_of: dict[int, str] = {}
     pending: int | None = None  # index of the last image still without a caption
-    for el in root.iter():
-        if id(el) in caption_ids:
+    for el in root.iter("img", *{c.tag for c in captions}):
+        if el in caption_set:
             if pending is not None:
                 caption_of[pending] = " ".join(el.text_content().split())
                 pending = None

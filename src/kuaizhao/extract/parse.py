@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
-from kuaizhao.charset import decode_html
+from kuaizhao.charset import detect_charset
 from kuaizhao.errors import ExtractError
 
 # The largest real article page in our evaluation sets has ~5,600 elements. Main-text
@@ -21,21 +21,25 @@ from kuaizhao.errors import ExtractError
 MAX_ELEMENTS = 15_000
 
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# lxml refuses str input holding NUL and most C0 controls; browsers drop them too.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
+# libxml2 stops at NUL and most C0 controls; browsers drop them. In UTF-8 these bytes
+# only ever stand for themselves, so deleting them from the bytes is exact.
+_CONTROL = bytes([*range(9), 11, 12, *range(14, 32), 127])
 
 
 def _parser() -> lxml.html.HTMLParser:
-    """lxml.html's parser with its per-element class lookup done in C.
+    """lxml.html's parser for UTF-8 bytes, with its per-element class lookup done in C.
+
+    The page reaches libxml2 as UTF-8 bytes with the encoding given, so a <meta charset>
+    cannot override our decoding; bytes parse about a quarter faster than a str (which
+    lxml would hand over as UCS-4), and a UTF-8 page needs no decoding at all.
 
     lxml.html picks a Python class per tag (FormElement, InputElement …) through a
     Python callback that runs every time an element is touched: a fifth of extraction
     time. Every element here is a plain HtmlElement, which has all we and trafilatura use.
     """
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
-                                  collect_ids=False)
+                                  collect_ids=False, encoding="utf-8")
     parser.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
         element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
         pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
@@ -73,12 +77,15 @@ def parse_page(body: bytes, content_type: str | None, max_bytes: int) -> ParsedP
             None,
             reason="binary data, not HTML (many control bytes): an image, PDF or compressed file?",
         )
-    text, codec = decode_html(head, content_type)
-    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
-    if "<" not in text:
+    codec = detect_charset(head, content_type)
+    # UTF-8 bytes go to libxml2 as they are: it turns an invalid byte (a character cut at
+    # the byte limit) into U+FFFD, as errors="replace" would.
+    data = head if codec == "utf-8" else head.decode(codec, errors="replace").encode("utf-8")
+    data = _XML_DECL.sub(b"", data, count=1).translate(None, _CONTROL)
+    if b"<" not in data:
         return ParsedPage(None, codec=codec, reason="plain text without HTML markup")
     try:
-        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+        tree = lxml.html.document_fromstring(data, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         return ParsedPage(None, codec=codec, reason=f"HTML could not be parsed: {exc}")
     _adopt_stray_roots(tree)

@@ -49,6 +49,8 @@ def page_lines(root: lxml.html.HtmlElement, max_lines: int = 5000) -> list[Line]
     skipped: set[lxml.html.HtmlElement] = set()
 
     def flush(tag: str) -> None:
+        if not parts and not links:
+            return  # most block boundaries close an empty line
         text = " ".join("".join(parts).split())
         if text:
             lines.append(Line(text, tuple(links), tag, tag in _HEADINGS))

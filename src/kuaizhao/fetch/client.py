@@ -17,7 +17,7 @@ from kuaizhao.errors import UsageError
 from kuaizhao.fetch.addresses import PublicOnlyResolver
 from kuaizhao.fetch.content_coding import ACCEPT_ENCODING
 from kuaizhao.fetch.options import FetchOptions, Validators
-from kuaizhao.fetch.politeness import Politeness
+from kuaizhao.fetch.politeness import Politeness, SharedPacing
 from kuaizhao.fetch.retry import backoff_delay, is_retryable_status, parse_retry_after
 from kuaizhao.fetch.robots import RobotsCache
 from kuaizhao.fetch.transfer import Attempt, request_once
@@ -49,8 +49,10 @@ class Fetcher:
     """An async context manager owning one aiohttp session, its politeness state and
     its robots.txt cache. Share one Fetcher among all concurrent fetches."""
 
-    def __init__(self, options: FetchOptions | None = None) -> None:
+    def __init__(self, options: FetchOptions | None = None,
+                 pacing: SharedPacing | None = None) -> None:
         self.options = options or FetchOptions()
+        self._pacing = pacing
         self._session: aiohttp.ClientSession | None = None
         self._politeness: Politeness | None = None
         self._robots: RobotsCache | None = None
@@ -67,7 +69,7 @@ class Fetcher:
             headers={"User-Agent": opts.user_agent}, skip_auto_headers=("Accept-Encoding",),
         )
         self._politeness = Politeness(opts.host_concurrency, opts.total_concurrency,
-                                      opts.min_host_interval)
+                                      opts.min_host_interval, self._pacing)
         self._robots = RobotsCache(self._fetch_robots_txt, opts.robots_agent, opts.robots_ttl,
                                    opts.robots_error_ttl)
         return self

@@ -17,11 +17,14 @@ import signal
 import socket
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
 from zoneinfo import ZoneInfo
 
 from kuaizhao.archive import RevisitOf, WarcOptions, WarcWriter, payload_digest
+from kuaizhao.archive.storage import Publisher, open_storage
 from kuaizhao.config import Settings
 from kuaizhao.dedupe import decide_capture
 from kuaizhao.discover import (
@@ -33,15 +36,15 @@ from kuaizhao.discover import (
 )
 from kuaizhao.discover.websub import hub_links
 from kuaizhao.fetch import Fetcher, FetchOptions, Validators
-from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, LinkKind
+from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, Headers, LinkKind
 from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
-from kuaizhao.pipeline.removal import examine
+from kuaizhao.pipeline.removal import Examined, examine_all
 from kuaizhao.pipeline.schedule import PollScheduler
 from kuaizhao.pipeline.versions import recheck_at
 from kuaizhao.pipeline.websub import WebSubOptions, WebSubSubscriber
 from kuaizhao.schedule import PRIORITY_RECHECK, Alarm, Clock, SystemClock
 from kuaizhao.sources import SourceConfig
-from kuaizhao.store.base import CaptureRef, FrontierEntry, FrontierItem, Store
+from kuaizhao.store.base import CaptureRef, FrontierEntry, FrontierItem, NewCapture, Store
 from kuaizhao.subscribe.alerts import AlertWorker
 from kuaizhao.takedown.service import fetch_forbidden, honour_noarchive
 from kuaizhao.urls import host_key
@@ -118,6 +121,7 @@ class Crawler:
         self.clock: Clock = clock or SystemClock()
         self._alarm = Alarm()  # rung by stop() and by pushes: ends the idle sleep at once
         self._fetcher: Fetcher | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._polls = PollScheduler(store, self._host_interval)
         self._in_flight: Counter[int | None] = Counter()
         self.settings = settings
@@ -183,10 +187,19 @@ class Crawler:
                            fsync=self.settings.warc_fsync)
         limit = max(2, self.settings.total_concurrency * 2)
         tasks: set[asyncio.Task[None]] = set()
+        # Finished WARC files go to their storage on a background thread (S3: uploaded),
+        # starting with any a crashed crawl left behind.
+        publisher = Publisher(open_storage(self.settings.warc_storage_options))
+        publisher.submit_leftovers()
+        processes = self.settings.extract_processes
+        # forkserver: a fork of this process would copy its threads' locks mid-use.
+        self._pool = (ProcessPoolExecutor(processes, mp_context=get_context("forkserver"))
+                      if processes > 0 else None)
         try:
-            async with Fetcher(fetch_options(self.settings)) as fetcher:
+            # Paced through the database: every worker of this archive shares the pace.
+            async with Fetcher(fetch_options(self.settings), self.store) as fetcher:
                 self._fetcher = fetcher
-                with WarcWriter(warc) as writer:
+                with WarcWriter(warc, on_finished=publisher.submit) as writer:
                     while not self._stopping.is_set():
                         self._websub_step()
                         items = self._polls.claim(
@@ -209,9 +222,12 @@ class Crawler:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signal.SIGTERM)
             await alerts.stop()
+            await asyncio.to_thread(publisher.close)
             if self._websub is not None:
                 await self._websub.close()
-            self._fetcher = None
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+            self._fetcher = self._pool = None
         return self.report
 
     async def _idle(self) -> None:
@@ -254,10 +270,10 @@ class Crawler:
         final = result.final
         discovered: list[FrontierEntry] = []
         # Article URLs: the article on each exchange, and whether it shows the page gone.
-        examined = [examine(new_capture(rec, ex.response_headers, item.source_id),
-                            ex.response_headers, ex.body, source, self.settings)
-                    for ex, rec in zip(result.exchanges, archived, strict=True)
-                    ] if item.kind is LinkKind.ARTICLE else []
+        examined = await self._examine(
+            [(new_capture(rec, ex.response_headers, item.source_id), ex.response_headers, ex.body)
+             for ex, rec in zip(result.exchanges, archived, strict=True)],
+            source) if item.kind is LinkKind.ARTICLE else []
         if final is not None and archived and final.status == 200:
             capture = new_capture(archived[-1], final.response_headers, item.source_id)
             if item.kind is not LinkKind.ARTICLE and not capture.is_revisit:
@@ -291,6 +307,16 @@ class Crawler:
                 f" ({result.error})" if result.error else "")
         if self.progress:
             self.progress(self.report)
+
+    async def _examine(self, exchanges: list[tuple[NewCapture, Headers, bytes]],
+                       source: SourceConfig | None) -> list[Examined]:
+        """Extraction is the crawl's CPU work: in the pool's processes when there is one,
+        so the event loop keeps fetching (and pacing hosts on time) meanwhile."""
+        if self._pool is None:
+            return examine_all(exchanges, source, self.settings)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, examine_all, exchanges, source,
+                                          self.settings)
 
     def _archive(self, writer: WarcWriter, result: FetchResult,
                  kind: LinkKind) -> list[ArchivedExchange]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from kuaizhao import __version__
 from kuaizhao.archive.cdxj import CdxjRecord, cdxj_lines
 from kuaizhao.archive.export import ExportItem, ExportWarc
+from kuaizhao.archive.storage import open_storage
 from kuaizhao.archive.wacz import WaczPage, write_wacz
 from kuaizhao.config import Settings
 from kuaizhao.errors import UsageError
@@ -155,7 +156,8 @@ def _warc(store: Store, settings: Settings, options: ExportOptions, out: Path,
           ) -> tuple[list[CdxjRecord], list[WaczPage]]:
     records: list[CdxjRecord] = []
     pages: list[WaczPage] = []
-    with ExportWarc(out, settings.warc_path, SOFTWARE) as warc:
+    storage = open_storage(settings.warc_storage_options)
+    with ExportWarc(out, storage, SOFTWARE) as warc:
         for snap in selected_snapshots(store, options):
             capture = store.archived_capture_of_snapshot(snap.id)
             records.append(warc.add(_item(capture)))

@@ -33,6 +33,7 @@ from pathlib import Path
 from kuaizhao.archive.naming import list_warc_files
 from kuaizhao.archive.parsing import parse_record
 from kuaizhao.archive.scanning import RawRecord, scan_records
+from kuaizhao.archive.writer import file_in_use
 from kuaizhao.config import Settings
 from kuaizhao.errors import ArchiveError
 from kuaizhao.models import WarcPointer
@@ -162,6 +163,15 @@ def _rewrite(directory: Path, name: str, removed: list[RemovedRecord], store: St
 
 def purge(store: Store, settings: Settings, now: datetime | None = None) -> PurgeReport:
     """Rewrite every WARC file holding removed captures; write the digest listing."""
+    if settings.warc_storage != "local":
+        # An object cannot be rewritten in place, and the old object would have to go
+        # from the bucket too, or `reindex` would bring the purged records back.
+        raise ArchiveError(
+            f"purge rewrites WARC files and works only with warc_storage = 'local', not "
+            f"{settings.warc_storage!r}; the removed records stay hidden (not served) in the "
+            "meantime. To purge, copy the affected files from the bucket into the WARC "
+            "directory, delete them from the bucket, set warc_storage = 'local', purge, "
+            "then switch back and run `kuaizhao warc push`")
     at = now or datetime.now(UTC)
     directory = settings.warc_path
     by_file: dict[str, list[RemovedRecord]] = defaultdict(list)
@@ -173,6 +183,9 @@ def purge(store: Store, settings: Settings, now: datetime | None = None) -> Purg
         if name not in known:
             raise ArchiveError(f"the database points at {name}, which is not under "
                                f"{directory}; run `kuaizhao reindex` before purging")
+        if file_in_use(directory / name):
+            raise ArchiveError(f"{name} is still being written by a running crawl; purge "
+                               "once the crawl has stopped or moved on to a new file")
         report.files.append(_rewrite(directory, name, by_file[name], store, at))
     if report.files:
         listing_dir = settings.home_path / "purge"

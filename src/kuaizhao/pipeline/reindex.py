@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from kuaizhao.archive import DamagedRecord, WarcEntry, iter_warc, list_warc_files
+from kuaizhao.archive import DamagedRecord, WarcEntry
+from kuaizhao.archive.reader import iter_stored
+from kuaizhao.archive.storage import open_storage
 from kuaizhao.config import Settings
 from kuaizhao.models import ArchivedExchange, LinkKind
 from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
@@ -63,9 +65,10 @@ def reindex(store: Store, settings: Settings, sources: Sequence[SourceConfig],
     store.reset_derived()
     source_map = SourceMap(store, sources)
     report = ReindexReport()
-    for path in list_warc_files(settings.warc_path):
+    storage = open_storage(settings.warc_storage_options)
+    for name in storage.list_files():
         report.files += 1
-        for entry in iter_warc(path):
+        for entry in iter_stored(storage, name):
             if isinstance(entry, DamagedRecord):
                 report.damaged.append(entry)
                 continue

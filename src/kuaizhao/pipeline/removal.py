@@ -39,3 +39,11 @@ def examine(capture: NewCapture, headers: Headers, body: bytes, source: SourceCo
     options = extract_options(source, settings, capture.captured_at, capture.content_type)
     page = extract_article(body, capture.url, options)  # not an article: is it a notice?
     return Examined(None, decide_removal(capture.url, status, None, page))
+
+
+def examine_all(exchanges: list[tuple[NewCapture, Headers, bytes]], source: SourceConfig | None,
+                settings: Settings) -> list[Examined]:
+    """`examine` for every exchange of one fetch; a top-level function, so a process
+    pool can run it."""
+    return [examine(capture, headers, body, source, settings)
+            for capture, headers, body in exchanges]

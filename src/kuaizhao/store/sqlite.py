@@ -108,15 +108,6 @@ class SqliteStore(ArchiveTables):
     def _is_conflict(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.IntegrityError)
 
-    # ------------------------------------------------------------ maintenance
-
-    def reset_derived(self) -> None:
-        """Forget everything `reindex` rebuilds from the WARC files (sources stay)."""
-        with self.transaction():
-            self._search.clear()
-            for table in ("snapshots", "stories", "captures", "fetches", "frontier"):
-                self._run(f"DELETE FROM {table}")
-
 
 def statements(sql: str) -> list[str]:
     """Split a migration into statements (sqlite3 runs one per execute)."""

@@ -8,9 +8,8 @@ same transaction as writing it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,8 @@ from kuaizhao.index.tokens import fts_match, index_text, term_match
 from kuaizhao.models import SearchHit, SearchPage
 from kuaizhao.store.search_engine import SORTS, IndexDoc
 from kuaizhao.store.search_filters import check_page, filters_sql
-from kuaizhao.store.sqlite_originals import prefer_originals
+from kuaizhao.store.search_hits import build_hits, fetch_snapshots, json_keywords
+from kuaizhao.store.search_originals import prefer_originals
 
 # Title matches count ten times a body match; meta keywords twice.
 _RANK = "bm25(search_fts, 10.0, 1.0, 2.0)"
@@ -34,15 +34,14 @@ EXACT_COUNT_LIMIT = 5_000
 _RELATED_CANDIDATES = 200
 
 
-def _time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
 class SqliteSearch:
     """Index, search, related news and listings over one SQLite connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+
+    def _rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        return self._conn.execute(sql, args).fetchall()
 
     # ------------------------------------------------------------------ writing
 
@@ -52,6 +51,22 @@ class SqliteSearch:
         Re-indexing is idempotent. Only the latest capture of a URL is searchable: an
         older one is skipped, and a newer one replaces the version indexed before.
         """
+        self._index_one(doc)
+
+    def index_many(self, docs: Sequence[IndexDoc]) -> int:
+        """`index` for each of `docs` in turn (FTS5 batches its writes in memory anyway);
+        how many of their snapshots are searchable now (taken-down and superseded ones
+        are not)."""
+        for doc in docs:
+            self._index_one(doc)
+        ids = list(dict.fromkeys(d.snapshot_id for d in docs))
+        return sum(
+            self._conn.execute(
+                f"SELECT count(*) FROM search_docs WHERE snapshot_id IN"
+                f" ({','.join('?' * len(chunk))})", chunk).fetchone()[0]
+            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)))
+
+    def _index_one(self, doc: IndexDoc) -> bool:
         row = self._conn.execute(
             "SELECT url, captured_at, title, text, story_id, source_id, category,"
             " coalesce(published_at, captured_at), removed FROM snapshots WHERE id = ?",
@@ -64,7 +79,7 @@ class SqliteSearch:
             )
         url, captured_at, title, text, story_id, source_id, category, sort_time, removed = row
         if removed:
-            return  # taken down (docs/takedown.md): never searchable while removed
+            return False  # taken down (docs/takedown.md): never searchable while removed
         if (title, text) != (doc.title, doc.text):
             raise StoreError(
                 f"IndexDoc for snapshot {doc.snapshot_id} differs from the stored title/text; "
@@ -79,7 +94,7 @@ class SqliteSearch:
             else:
                 self.remove(other_id)
         if newer:
-            return
+            return False
         keywords = " ".join(split_keywords(doc.keywords))
         self._conn.execute(
             "INSERT INTO search_fts (rowid, title, body, keywords) VALUES (?, ?, ?, ?)",
@@ -91,6 +106,7 @@ class SqliteSearch:
             (doc.snapshot_id, url, story_id, source_id, category, sort_time, captured_at,
              keywords),
         )
+        return True
 
     def remove(self, snapshot_id: int) -> None:
         """Take a snapshot out of search (no-op when it is not indexed).
@@ -170,7 +186,7 @@ class SqliteSearch:
         estimate = boundary is not None
         if estimate:
             total = self._extrapolate(total, boundary)
-        ids = prefer_originals(self._conn, [r[0] for r in rows], where, args)
+        ids = prefer_originals(self._rows, [r[0] for r in rows], where, args)
         scores = {i: -r[1] for i, r in zip(ids, rows, strict=True)}
         hits = self._hits(ids, query.terms, scores)
         return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit,
@@ -198,7 +214,7 @@ class SqliteSearch:
         if row is None:
             raise NotFound(f"no snapshot {snapshot_id}; check the id")
         url, story_id, when, title, text, article_json = row
-        terms = key_terms(title, text, _json_keywords(article_json))
+        terms = key_terms(title, text, json_keywords(article_json))
         phrases = [p for p in map(term_match, terms) if p is not None]
         if not phrases:
             return []
@@ -268,7 +284,7 @@ class SqliteSearch:
             count_sql = f"SELECT count(*) FROM search_docs d WHERE {where} AND {head}"
             count_args = [*args, *args]
         total = int(self._conn.execute(count_sql, count_args).fetchone()[0])
-        ids = prefer_originals(self._conn, [r[0] for r in rows], where, args)
+        ids = prefer_originals(self._rows, [r[0] for r in rows], where, args)
         hits = self._hits(ids, (), {})
         return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit,
                           total_is_estimate=many)
@@ -309,62 +325,8 @@ class SqliteSearch:
         ).fetchone()[0])
 
     def _fetch(self, ids: Sequence[int], columns: str) -> list[Any]:
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = self._conn.execute(
-            f"SELECT {columns} FROM snapshots s WHERE s.id IN ({marks})", list(ids)
-        ).fetchall()
-        order = {snapshot_id: i for i, snapshot_id in enumerate(ids)}
-        return sorted(rows, key=lambda r: order[r[0]])
+        return fetch_snapshots(self._rows, ids, columns)
 
-    def _hits(
-        self,
-        ids: Sequence[int],
-        terms: Sequence[str],
-        scores: dict[int, float],
-        *,
-        with_story: bool = True,
-    ) -> list[SearchHit]:
-        rows = self._fetch(
-            ids,
-            "s.id, s.url, s.title, s.published_at, s.captured_at,"
-            " (SELECT name FROM sources WHERE id = s.source_id), s.category, s.text,"
-            " s.story_id",
-        )
-        others = self._story_urls([r[8] for r in rows if r[8] is not None]) if with_story else {}
-        hits = []
-        for sid, url, title, published, captured, source, category, text, story in rows:
-            reported = tuple(u for u in others.get(story, ()) if u != url)
-            hits.append(SearchHit(
-                snapshot_id=sid, url=url, title=title, published_at=_time(published),
-                captured_at=datetime.fromisoformat(captured), source=source or "",
-                category=category,
-                snippet=make_snippet(text, terms), score=scores.get(sid, 0.0),
-                also_reported_by=reported,
-            ))
-        return hits
-
-    def _story_urls(self, story_ids: Iterable[object]) -> dict[object, list[str]]:
-        wanted = sorted({s for s in story_ids if isinstance(s, int)})
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        out: dict[object, list[str]] = {}
-        for story, url in self._conn.execute(
-            f"SELECT DISTINCT story_id, url FROM snapshots WHERE story_id IN ({marks})"
-            " AND removed = 0"
-            " ORDER BY story_id, captured_at, id",
-            wanted,
-        ):
-            if url not in out.setdefault(story, []):
-                out[story].append(url)
-        return out
-
-
-def _json_keywords(article_json: str) -> list[str]:
-    try:
-        value = json.loads(article_json).get("keywords") or []
-    except (ValueError, AttributeError):
-        return []
-    return [str(k) for k in value] if isinstance(value, list) else []
+    def _hits(self, ids: Sequence[int], terms: Sequence[str], scores: dict[int, float], *,
+              with_story: bool = True) -> list[SearchHit]:
+        return build_hits(self._rows, ids, terms, scores, with_story=with_story)

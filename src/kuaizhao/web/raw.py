@@ -8,12 +8,11 @@ and loads nothing from the live site. `/warc` returns the record exactly as stor
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kuaizhao.archive.reader import read_response
+from kuaizhao.archive.storage import WarcStorage, open_storage
 from kuaizhao.charset import detect_charset
 from kuaizhao.errors import ArchiveError, NotFound
 from kuaizhao.models import WarcPointer
@@ -26,16 +25,18 @@ router = APIRouter()
 MAX_RECORD_BYTES = 256 * 1024 * 1024
 
 
-def _record_path(warc_dir: Path, pointer: WarcPointer) -> Path:
-    """The WARC file a pointer names, refusing any name that leaves the warc directory."""
-    base = warc_dir.resolve()
-    # Checked by name, not by resolving links: imported WARC files are symbolic links
-    # under warc/linked/ to where they live (see archive.foreign).
-    path = Path(os.path.normpath(base / pointer.filename))
-    if not path.is_relative_to(base) or not path.is_file():
-        raise NotFound(f"the WARC file {pointer.filename!r} of this snapshot is not in the "
-                       f"archive's warc directory; restore it or run `kuaizhao reindex`")
-    return path
+def _storage(request: Request) -> WarcStorage:
+    """The app's WARC storage, made once (an S3 client is worth reusing)."""
+    state = request.app.state
+    if getattr(state, "warc_storage", None) is None:
+        state.warc_storage = open_storage(site_of(request).settings.warc_storage_options)
+    storage: WarcStorage = state.warc_storage
+    return storage
+
+
+def _missing(storage: WarcStorage, pointer: WarcPointer) -> NotFound:
+    return NotFound(f"the WARC file {pointer.filename!r} of this snapshot is not in the "
+                    f"archive ({storage.description}); restore it or run `kuaizhao reindex`")
 
 
 @router.get("/snapshots/{snapshot_id}/raw", include_in_schema=False,
@@ -51,10 +52,13 @@ def raw_page(request: Request, snapshot_id: str) -> HTMLResponse:
 def raw_content(request: Request, snapshot_id: str) -> Response:
     site = site_of(request)
     snap = site.store.snapshot(params.snapshot_id(snapshot_id))
-    # Imported here: only this view reads WARC payloads; every other page works without.
-    from kuaizhao.archive import read_response
-
-    stored = read_response(site.settings.warc_path, snap.warc)
+    storage = _storage(request)
+    try:
+        stored = read_response(storage, snap.warc)
+    except ArchiveError:
+        if not storage.exists(snap.warc.filename):
+            raise _missing(storage, snap.warc) from None
+        raise
     charset = detect_charset(stored.payload, stored.header("content-type"))
     return Response(stored.payload, media_type=f"text/html; charset={charset}", headers={
         "Content-Security-Policy": RAW_CSP,
@@ -76,10 +80,13 @@ def warc_record(request: Request, snapshot_id: str) -> Response:
         raise ArchiveError(f"snapshot {snap.id} points at an impossible WARC record "
                            f"({pointer.filename} offset {pointer.offset} length "
                            f"{pointer.length}); run `kuaizhao reindex`")
-    path = _record_path(site.settings.warc_path, pointer)
-    with path.open("rb") as fh:
-        fh.seek(pointer.offset)
-        data = fh.read(pointer.length)
+    storage = _storage(request)
+    try:
+        data = storage.read_range(pointer.filename, pointer.offset, pointer.length)
+    except ArchiveError:
+        if not storage.exists(pointer.filename):
+            raise _missing(storage, pointer) from None
+        raise
     if len(data) != pointer.length:
         raise ArchiveError(f"{pointer.filename} ends before the record of snapshot {snap.id} "
                            f"(offset {pointer.offset}, length {pointer.length}); "

@@ -16,5 +16,12 @@ class ArchiveTables(TakedownTables, FrontierTables, CaptureTables, ImportTables,
                     SubscriptionTables, VersionTables, PollingTables):
     """Every table group; a backend adds its connection and search engine."""
 
+    def reset_derived(self) -> None:
+        """Forget everything `reindex` rebuilds from the WARC files (sources stay)."""
+        with self.transaction():
+            self._search.clear()
+            for table in ("snapshots", "stories", "captures", "fetches", "frontier"):
+                self._run(f"DELETE FROM {table}")
+
 
 __all__ = ["ArchiveTables"]

@@ -126,7 +126,8 @@ class AccountTables(TableBase):
 
     def delete_sessions(self, user_id: int, keep: str | None = None) -> None:
         """Log a user out everywhere (but the session `keep`, when given)."""
-        self._run("DELETE FROM sessions WHERE user_id = ? AND digest IS NOT ?", (user_id, keep))
+        self._run("DELETE FROM sessions WHERE user_id = ? "
+                  "AND (CAST(? AS TEXT) IS NULL OR digest != ?)", (user_id, keep, keep))
 
     def purge_sessions(self, now: datetime) -> int:
         return self._run("DELETE FROM sessions WHERE expires_at <= ?", (db_time(now),)).rowcount

@@ -25,7 +25,7 @@ from kuaizhao.store.codec import (
     from_db_time,
 )
 from kuaizhao.store.search_engine import IndexDoc, SearchEngine
-from kuaizhao.store.tables.connection import TableBase
+from kuaizhao.store.tables.connection import TableBase, marks
 
 _SNAPSHOT_COLUMNS = """s.id, s.url, COALESCE(src.name, ''), s.captured_at, s.payload_digest,
     c.warc_file, c.warc_offset, c.warc_length, s.article_json, s.story_id, c.status"""
@@ -166,6 +166,24 @@ class CaptureTables(TableBase):
                 )
             )
         return snapshot_id
+
+    def index_snapshots(self, snapshot_ids: Sequence[int]) -> int:
+        """Index stored snapshots for search in one go, inside the caller's transaction
+        (bulk loads: far fewer statements than one `add_snapshot` at a time); how many
+        of them are searchable now. Only the latest capture of a URL ever is."""
+        docs = []
+        for start in range(0, len(snapshot_ids), 500):
+            chunk = list(snapshot_ids[start : start + 500])
+            rows = {r[0]: r for r in self._all(
+                f"SELECT id, title, text, article_json FROM snapshots WHERE id IN ({marks(chunk)})",
+                chunk)}
+            missing = [i for i in chunk if i not in rows]
+            if missing:
+                raise NotFound(f"no snapshot with id {missing[0]}; index stored snapshots only")
+            docs += [IndexDoc(i, rows[i][1], rows[i][2], article_from_json(rows[i][3]).keywords)
+                     for i in chunk]
+        with self._lock:
+            return self._search.index_many(docs)
 
     def story_of_url(self, url: str) -> int | None:
         row = self._one(

@@ -111,7 +111,7 @@ class PollingTables(TableBase):
             "  PARTITION BY source_id ORDER BY priority DESC, due_at) AS rank FROM frontier"
             " WHERE (state = 'pending' AND due_at <= ?)"
             "    OR (state = 'claimed' AND claimed_until <= ?)"
-            ") WHERE rank <= ?", (stamp, stamp, per_source))
+            ") AS due WHERE rank <= ?", (stamp, stamp, per_source))
         return [DueUrl(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
 
     def claim_urls(self, urls: Sequence[str], now: datetime, lease_seconds: float,

@@ -49,7 +49,7 @@ COVERS = """EXISTS (SELECT 1 FROM takedown_scopes t WHERE t.active = 1
         WHEN 'url' THEN t.value = {row}.url
         WHEN 'prefix' THEN substr({row}.url, 1, length(t.value)) = t.value
         WHEN 'source' THEN t.value = (SELECT name FROM sources WHERE id = {row}.source_id)
-        ELSE 0 END)"""
+        ELSE FALSE END)"""
 
 _REQUEST = """SELECT id, state, origin, reason_category, reason, requester_name,
     requester_contact, relationship, good_faith, urls_json, snapshot_ids_json, created_at,
@@ -203,10 +203,10 @@ class TakedownTables(CaptureTables):
     def apply_takedowns(self) -> TakedownEffect:
         """Re-mark every capture and snapshot from the active scopes and bring search,
         and the webhook outbox, in line. Call inside a transaction."""
-        covers = COVERS.format(row="captures")
+        flag = f"CASE WHEN {COVERS.format(row='captures')} THEN 1 ELSE 0 END"
         with self._lock:
-            changed = self._run(f"UPDATE captures SET removed = {covers} "
-                                f"WHERE removed != {covers}").rowcount
+            changed = self._run(f"UPDATE captures SET removed = {flag} "
+                                f"WHERE removed != {flag}").rowcount
             flips = self._all("SELECT s.id, s.url, c.removed FROM snapshots s "
                               "JOIN captures c ON c.id = s.capture_id WHERE s.removed != c.removed")
             removed, restored, urls = [], [], set()

@@ -22,7 +22,7 @@ from kuaizhao.models import (
 )
 from kuaizhao.store.codec import db_time, from_db_time
 from kuaizhao.store.tables.captures import _SNAPSHOT_COLUMNS, _SNAPSHOT_FROM, _snapshot
-from kuaizhao.store.tables.connection import TableBase, upsert
+from kuaizhao.store.tables.connection import TableBase, marks, upsert
 
 CAPTURE_KINDS = ("first", "version", "same", "revisit", "removed")
 CHANGE_KINDS = ("changed", "removed")
@@ -122,8 +122,8 @@ class VersionTables(TableBase):
         if kind in (None, "removed"):
             parts.append("SELECT url, removed_at AS at FROM removals WHERE restored_at IS NULL")
         events = " UNION ALL ".join(parts)
-        total = self._one(f"SELECT count(DISTINCT url) FROM ({events})")[0]
-        rows = self._all(f"SELECT url, max(at) FROM ({events}) GROUP BY url "
+        total = self._one(f"SELECT count(DISTINCT url) FROM ({events}) AS events")[0]
+        rows = self._all(f"SELECT url, max(at) FROM ({events}) AS events GROUP BY url "
                          "ORDER BY max(at) DESC, url LIMIT ? OFFSET ?", (limit, offset))
         out = []
         for url, at in rows:
@@ -157,12 +157,12 @@ class VersionTables(TableBase):
         """Stored bodies sharing at least one band key, most shared bands first."""
         if not band_keys:
             return []
-        marks = ",".join("?" * len(band_keys))
         rows = self._all(
             f"SELECT b.snapshot_id, s.story_id, n.signature, n.shingles, count(*) AS shared "
             f"FROM lsh_bands b JOIN near_dup_signatures n ON n.snapshot_id = b.snapshot_id "
-            f"JOIN snapshots s ON s.id = b.snapshot_id WHERE b.band_key IN ({marks}) "
-            f"GROUP BY b.snapshot_id ORDER BY shared DESC, b.snapshot_id LIMIT ?",
+            f"JOIN snapshots s ON s.id = b.snapshot_id WHERE b.band_key IN ({marks(band_keys)}) "
+            f"GROUP BY b.snapshot_id, s.story_id, n.signature, n.shingles "
+            f"ORDER BY shared DESC, b.snapshot_id LIMIT ?",
             (*band_keys, limit))
         return [NearDupEntry(r[0], r[1], bytes(r[2]), r[3]) for r in rows]
 

@@ -3,14 +3,15 @@
 `stories.original_url` is chosen at ingest by `dedupe.stories.choose_original` (see
 docs/versions.md); search groups hits by story and then shows the original's indexed
 (latest) version when it passes the same filters, not the member that ranked first.
+Both search engines use it; the SQL has `?` placeholders (see `search_hits.Rows`).
 """
 
 from __future__ import annotations
 
-import sqlite3
+from kuaizhao.store.search_hits import Rows
 
 
-def prefer_originals(conn: sqlite3.Connection, ids: list[int], where: str,
+def prefer_originals(rows: Rows, ids: list[int], where: str,
                      args: list[object]) -> list[int]:
     """`ids` with each story member replaced by its story's original, where allowed.
 
@@ -18,11 +19,11 @@ def prefer_originals(conn: sqlite3.Connection, ids: list[int], where: str,
     if not ids:
         return ids
     marks = ",".join("?" * len(ids))
-    swap = dict(conn.execute(
+    swap = dict(rows(
         f"SELECT d.snapshot_id, o.snapshot_id FROM search_docs d"
         f" JOIN stories st ON st.id = d.story_id"
         f" JOIN search_docs o ON o.url = st.original_url AND o.story_id = d.story_id"
         f" WHERE d.snapshot_id IN ({marks}) AND o.snapshot_id != d.snapshot_id"
         f" AND {where.replace('d.', 'o.')}",
-        [*ids, *args]).fetchall())
+        [*ids, *args]))
     return [swap.get(i, i) for i in ids]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -8,18 +9,12 @@ import pytest
 
 from kuaizhao.errors import MigrationError, NotFound, StoreError
 from kuaizhao.models import Article, LinkKind, WarcPointer
-from kuaizhao.store import SqliteStore
+from kuaizhao.store import SqliteStore, Store, open_url
 from kuaizhao.store.base import FrontierEntry, NewCapture
+from kuaizhao.store.migrations import migrations_for
 
 T0 = datetime(2024, 2, 7, 15, 45, 8, tzinfo=UTC)
 BODY = "2月5日，无锡市在中航工业雷华电子技术研究所召开在锡大院大所科技创新工作座谈会。" * 4
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
-    s = SqliteStore.open(tmp_path / "k.sqlite3")
-    yield s
-    s.close()
 
 
 def capture(url: str, digest: str, n: int, *, revisit: bool = False) -> NewCapture:
@@ -59,6 +54,14 @@ def test_migrations_apply_once_and_reopen(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_both_backends_have_the_same_migrations() -> None:
+    def names(backend: str) -> list[tuple[int, str]]:
+        return [(m.version, m.name) for m in migrations_for(backend)]
+
+    assert names("sqlite") == names("postgresql")
+    assert len(names("sqlite")) >= 8
+
+
 def test_newer_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite3"
     SqliteStore.open(path).close()
@@ -77,7 +80,7 @@ def test_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
         SqliteStore.open(path)
 
 
-def test_frontier_claims_leases_and_release(store: SqliteStore) -> None:
+def test_frontier_claims_leases_and_release(store: Store) -> None:
     with store.transaction():
         added = store.enqueue(
             [
@@ -100,7 +103,57 @@ def test_frontier_claims_leases_and_release(store: SqliteStore) -> None:
     assert len(store.claim_due(T0, 5, 60, "h")) == 2
 
 
-def test_snapshots_stories_and_timeline(store: SqliteStore) -> None:
+def test_workers_on_their_own_connections_never_claim_the_same_url(
+        store: Store, database_url: str) -> None:
+    urls = [f"http://a.test/{i}" for i in range(300)]
+    with store.transaction():
+        store.enqueue([FrontierEntry(u, None, LinkKind.ARTICLE, T0) for u in urls])
+    claimed: list[list[str]] = [[] for _ in range(4)]
+
+    def work(n: int) -> None:
+        own = open_url(database_url)  # a worker process has its own connection
+        try:
+            while batch := (own.claim_due(T0, 7, 60, f"w{n}") if n % 2 else
+                            own.claim_urls(urls[n::4] + urls[::-1][:20], T0, 60, f"w{n}")):
+                claimed[n] += [item.url for item in batch]
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    everything = [url for mine in claimed for url in mine]
+    assert sorted(everything) == sorted(urls)  # each exactly once
+
+
+def test_host_starts_are_spaced_across_connections(store: Store, database_url: str) -> None:
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        own = open_url(database_url)
+        try:
+            for _ in range(10):
+                start = own.reserve_host_start("http://a.test:80", 0.5, 1000.0)
+                with lock:
+                    starts.append(start)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(starts) == [1000.0 + 0.5 * n for n in range(30)]
+    store.defer_host("http://a.test:80", 2000.0)
+    assert store.reserve_host_start("http://a.test:80", 0.5, 1500.0) == 2000.0
+    assert store.reserve_host_start("http://b.test:80", 0.5, 1500.0) == 1500.0
+
+
+def test_snapshots_stories_and_timeline(store: Store) -> None:
     with store.transaction():
         c1 = capture("http://a.test/x", "sha1:A", 1)
         s1 = store.add_snapshot(store.add_capture(c1), c1, article("一"), None, "fp1")
@@ -128,21 +181,21 @@ def test_snapshots_stories_and_timeline(store: SqliteStore) -> None:
         store.snapshot(999)
 
 
-def _half_written(store: SqliteStore) -> None:
+def _half_written(store: Store) -> None:
     with store.transaction():
         c = capture("http://a.test/x", "sha1:A", 1)
         store.add_snapshot(store.add_capture(c), c, article("一"), None, None)
         raise RuntimeError("killed half way")
 
 
-def test_failed_transaction_leaves_nothing(store: SqliteStore) -> None:
+def test_failed_transaction_leaves_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError):
         _half_written(store)
     assert store.stats().captures == 0
     assert store.search("无锡").total == 0
 
 
-def test_reset_derived_keeps_sources(store: SqliteStore) -> None:
+def test_reset_derived_keeps_sources(store: Store) -> None:
     sid = store.upsert_source("人民资讯", "http://a.test/", "{}")
     with store.transaction():
         c = capture("http://a.test/x", "sha1:A", 1)

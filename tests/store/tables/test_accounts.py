@@ -1,24 +1,34 @@
-"""Accounts and subscriptions on a real SQLite file: isolation, cascades, the stream."""
+"""Accounts and subscriptions on each backend: isolation, cascades, the stream."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kuaizhao.errors import NotFound, UsageError
-from kuaizhao.store import SqliteStore
+from kuaizhao.store import SqliteStore, Store
 from kuaizhao.store.account_rows import Role, SubscriptionKind
 from kuaizhao.subscribe import accounts
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "subscribe"))
+sys.path.insert(0, str(Path(__file__).parents[2] / "subscribe"))
 from subscribe_archive import add_article, cheap_hashing
 
 T0 = datetime(2024, 2, 7, 12, tzinfo=UTC)
 TEXT = "无锡市召开科技创新工作座谈会，打造产业科技创新高地。" * 6
+
+
+
+def dump_rows(store: Store) -> str:
+    """Every row of every table, as text: for asserting what is (not) stored."""
+    if isinstance(store, SqliteStore):
+        return "\n".join(store._conn.iterdump())
+    tables = store._all("SELECT table_name FROM information_schema.tables "
+                        "WHERE table_schema = current_schema()")
+    return "\n".join(repr(row) for (name,) in tables
+                     for row in store._all(f"SELECT * FROM {name}"))
 
 
 @pytest.fixture(autouse=True)
@@ -26,15 +36,8 @@ def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap_hashing(monkeypatch)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    s = SqliteStore.open(tmp_path / "k.sqlite3")
-    yield s
-    s.close()
-
-
 def test_names_are_unique_regardless_of_case_and_secrets_are_not_stored(
-        store: SqliteStore) -> None:
+        store: Store) -> None:
     user = accounts.create_user(store, "Alice", "correct horse")
     with pytest.raises(UsageError, match="cannot be used"):
         accounts.create_user(store, "alice", "another password")
@@ -43,7 +46,7 @@ def test_names_are_unique_regardless_of_case_and_secrets_are_not_stored(
     assert accounts.authenticate(store, "nobody", "correct horse") is None
     raw = accounts.new_session(store, user)
     _, api = accounts.create_api_token(store, user, "script")
-    dump = "\n".join(store._conn.iterdump())
+    dump = dump_rows(store)
     assert "correct horse" not in dump
     assert raw not in dump
     assert api not in dump
@@ -51,7 +54,7 @@ def test_names_are_unique_regardless_of_case_and_secrets_are_not_stored(
     assert accounts.user_for_api_token(store, api + "x") is None
 
 
-def test_feed_token_rotation(store: SqliteStore) -> None:
+def test_feed_token_rotation(store: Store) -> None:
     user = accounts.create_user(store, "bob", "password1")
     assert accounts.user_for_feed_token(store, user.feed_token) == user
     new = accounts.rotate_feed_token(store, user)
@@ -59,7 +62,7 @@ def test_feed_token_rotation(store: SqliteStore) -> None:
     assert accounts.user_for_feed_token(store, new) is not None
 
 
-def test_sessions_expire_and_end_with_a_password_change(store: SqliteStore) -> None:
+def test_sessions_expire_and_end_with_a_password_change(store: Store) -> None:
     user = accounts.create_user(store, "carol", "password1")
     from kuaizhao.subscribe import tokens
     keep = accounts.new_session(store, user)
@@ -74,7 +77,7 @@ def test_sessions_expire_and_end_with_a_password_change(store: SqliteStore) -> N
         accounts.change_password(store, user, "password1", "password3", None)
 
 
-def test_one_user_cannot_reach_another_users_subscription(store: SqliteStore) -> None:
+def test_one_user_cannot_reach_another_users_subscription(store: Store) -> None:
     alice = accounts.create_user(store, "alice", "password1")
     mallory = accounts.create_user(store, "mallory", "password1")
     with store.transaction():
@@ -91,7 +94,7 @@ def test_one_user_cannot_reach_another_users_subscription(store: SqliteStore) ->
     assert not store.subscription(alice.id, sub.id).paused
 
 
-def test_stream_groups_stories_newest_first_and_counts_unread(store: SqliteStore) -> None:
+def test_stream_groups_stories_newest_first_and_counts_unread(store: Store) -> None:
     user = accounts.create_user(store, "dora", "password1")
     with store.transaction():
         sub = store.add_subscription(user.id, SubscriptionKind.SEARCH, "科技创新", "k", T0)
@@ -120,7 +123,7 @@ def test_stream_groups_stories_newest_first_and_counts_unread(store: SqliteStore
     assert store.subscription(user.id, sub.id).unread == 0  # paused: nothing matched
 
 
-def test_deleting_a_user_removes_everything_theirs(store: SqliteStore) -> None:
+def test_deleting_a_user_removes_everything_theirs(store: Store) -> None:
     user = accounts.create_user(store, "erin", "password1")
     keep = accounts.create_user(store, "frank", "password1")
     accounts.new_session(store, user)
@@ -142,7 +145,7 @@ def test_deleting_a_user_removes_everything_theirs(store: SqliteStore) -> None:
     assert store.user(keep.id).is_admin
 
 
-def test_reset_derived_drops_matches_with_the_snapshots(store: SqliteStore) -> None:
+def test_reset_derived_drops_matches_with_the_snapshots(store: Store) -> None:
     user = accounts.create_user(store, "gina", "password1")
     with store.transaction():
         store.add_subscription(user.id, SubscriptionKind.SEARCH, "科技创新", "k", T0)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.models import Article, WarcPointer
+from kuaizhao.store import Store
 from kuaizhao.store.base import NewCapture
-from kuaizhao.store.sqlite import SqliteStore
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 URL = "https://a.example/1.html"
@@ -24,12 +23,7 @@ def capture(n: int, url: str = URL, status: int = 200) -> NewCapture:
                       is_revisit=False, etag=None, last_modified=None)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
-    return SqliteStore.open(tmp_path / "db.sqlite3")
-
-
-def test_versions_removal_and_listing(store: SqliteStore) -> None:
+def test_versions_removal_and_listing(store: Store) -> None:
     with store.transaction():
         c1 = store.add_capture(capture(1))
         s1 = store.add_snapshot(c1, capture(1), Article(title="v1", text="一" * 90), None, None)
@@ -69,7 +63,7 @@ def test_versions_removal_and_listing(store: SqliteStore) -> None:
         store.link_capture(c5, URL, s2, "odd")
 
 
-def test_near_dup_candidates_and_story_original(store: SqliteStore) -> None:
+def test_near_dup_candidates_and_story_original(store: Store) -> None:
     with store.transaction():
         ids = []
         for n, url in enumerate(("https://a.example/x", "https://b.example/y")):

@@ -1,0 +1,24 @@
+"""Fixtures every test package may use: `database_url` runs a test on each backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from postgres import BACKENDS, postgres_schema
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The `database_url` setting of a new, empty archive database on each backend."""
+    if backend_name == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'k.sqlite3'}"
+        return
+    with postgres_schema() as url:
+        yield url

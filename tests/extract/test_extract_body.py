@@ -1,0 +1,84 @@
+"""The body stage's speed measures must not change what is extracted.
+
+trafilatura runs on the page with navigation, footers and <head> detached (it deletes
+them itself, later and at more cost); the tree must come back exactly as it was,
+because the density fallback and htmldate read it afterwards.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+import trafilatura
+
+from kuaizhao.extract.body import _hidden_chrome, extract_body
+from kuaizhao.extract.parse import parse_page
+
+PAGE = """<html><head><title>t</title><meta name="x" content="y">
+<script type="application/ld+json">{"@type": "NewsArticle"}</script></head>
+<body>lead<nav><a href="/">首页</a><ul><li>国内</li></ul></nav>after nav
+<div class="main"><h1>市场监管总局发布新规</h1>
+<form id="aspnetForm"><p>表单里的正文也是正文。</p></form>
+<figure><table><tr><td>表格</td></tr></table></figure>
+<p>第一段：市场监管总局今天发布新规，明确了平台责任。<button>分享</button>按钮之后</p>
+<aside><p>相关阅读</p><footer>inner</footer></aside>tail of aside
+<p>第二段：消费者权益保护的具体措施同日公布。</p></div>
+<footer>版权所有</footer><script>var x = 1;</script>end</body></html>"""
+
+
+def _tree() -> lxml.html.HtmlElement:
+    tree = parse_page(PAGE.encode(), None, 1 << 20).tree
+    assert tree is not None
+    return tree
+
+
+def test_hidden_chrome_detaches_and_restores_exactly() -> None:
+    tree = _tree()
+    before = lxml.html.tostring(tree, encoding="unicode")
+    with _hidden_chrome(tree):
+        tags = {el.tag for el in tree.iter()}
+        text = tree.text_content()
+        assert not tags & {"nav", "aside", "footer", "button", "title", "meta"}
+        # left for trafilatura: a page-wrapping form, a figure with a table, JSON-LD
+        assert {"form", "figure", "table", "script"} <= tags
+        assert tree.find(".//script").get("type") == "application/ld+json"
+        # the text around detached elements stays where it was
+        for kept in ("lead", "after nav", "按钮之后", "tail of aside", "end"):
+            assert kept in text
+        assert "相关阅读" not in text
+        assert "首页" not in text
+    assert lxml.html.tostring(tree, encoding="unicode") == before
+
+
+def test_hidden_chrome_restores_after_an_error() -> None:
+    tree = _tree()
+    before = lxml.html.tostring(tree, encoding="unicode")
+    try:
+        with _hidden_chrome(tree):
+            raise RuntimeError("trafilatura failed")
+    except RuntimeError:
+        pass
+    assert lxml.html.tostring(tree, encoding="unicode") == before
+
+
+def test_trafilatura_leaves_its_input_tree_alone() -> None:
+    """The quick pass and the retry share one tree: that holds only while trafilatura
+    works on a copy (it prunes the tree it works on)."""
+    tree = _tree()
+    before = lxml.html.tostring(tree, encoding="unicode")
+    trafilatura.extract(tree, favor_precision=True, fast=True, include_comments=False,
+                        with_metadata=False)
+    assert lxml.html.tostring(tree, encoding="unicode") == before
+
+
+def test_body_keeps_text_next_to_detached_elements() -> None:
+    paragraphs = "".join(
+        f"<p>第{i}段：市场监管总局今天发布新规，明确了平台责任和消费者权益保护的具体措施，"
+        f"<button>分享</button>各地将陆续落实。</p>" for i in range(6))
+    page = (f"<html><body><nav><a href='/'>首页</a></nav><article><h1>新规</h1>{paragraphs}"
+            "</article><footer>版权所有</footer></body></html>")
+    tree = parse_page(page.encode(), None, 1 << 20).tree
+    assert tree is not None
+    body = extract_body(tree, "https://news.example/a.html", "新规", fast=False)
+    assert len(body.paragraphs) == 6
+    assert all("各地将陆续落实" in p for p in body.paragraphs)
+    assert not any("首页" in p or "版权所有" in p for p in body.paragraphs)
