@@ -47,8 +47,9 @@ def pages(data: Path) -> list[bytes]:
 class PageWeb:
     """OUTLETS hosts on loopback; host n serves every OUTLETS-th page and a sitemap."""
 
-    def __init__(self, bodies: list[bytes]) -> None:
+    def __init__(self, bodies: list[bytes], latency: float = 0.0) -> None:
         self.bodies = bodies
+        self.latency = latency
         self.ports: list[int] = []
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
@@ -69,6 +70,7 @@ class PageWeb:
             body = mine.get(request.path)
             if body is None:
                 raise web.HTTPNotFound()
+            await asyncio.sleep(self.latency)  # a distant or busy server
             return web.Response(body=body, content_type="text/html")
 
         async def robots(_: web.Request) -> web.Response:
@@ -132,12 +134,15 @@ def schema() -> Iterator[str]:
             conn.execute(f"DROP SCHEMA {name} CASCADE")
 
 
-def crawl(workers: int, work: Path, sources: Path, database: str) -> tuple[float, int]:
+def crawl(workers: int, work: Path, sources: Path, database: str,
+          processes: int = 0, concurrency: int = 16) -> tuple[float, int]:
     """Wall seconds for `workers` processes to finish the crawl, and articles stored."""
     warc = work / "warc"
     warc.mkdir(parents=True)
     env = {**os.environ, "KUAIZHAO_SOURCES": str(sources), "KUAIZHAO_WARC_DIR": str(warc),
-           "KUAIZHAO_MIN_HOST_INTERVAL": "0", "KUAIZHAO_DATABASE_URL": database}
+           "KUAIZHAO_MIN_HOST_INTERVAL": "0", "KUAIZHAO_DATABASE_URL": database,
+           "KUAIZHAO_EXTRACT_PROCESSES": str(processes),
+           "KUAIZHAO_TOTAL_CONCURRENCY": str(concurrency)}
     if workers > 1 or database:
         # Create the tables first, so the timed part is crawling only.
         subprocess.run([sys.executable, "-m", "kuaizhao", "--home", str(work / "init"),
@@ -172,25 +177,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=Path(__file__).parents[2] / "shared/data")
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds each article takes to answer (0: loopback speed)")
+    parser.add_argument("--concurrency", type=int, default=16,
+                        help="total_concurrency of each worker")
+    parser.add_argument("--extract-processes", type=int, default=2,
+                        help="the second SQLite row: extraction in this many processes")
     args = parser.parse_args()
     bodies = pages(args.data.resolve())
     counts = [int(n) for n in args.workers.split(",")]
-    print(f"{len(bodies)} real article pages on {OUTLETS} loopback hosts; "
+    print(f"{len(bodies)} real article pages on {OUTLETS} loopback hosts, each answering in "
+          f"{args.latency:.2f} s; total_concurrency {args.concurrency} per worker; "
           f"{os.cpu_count()} CPUs; load before: {os.getloadavg()[0]:.1f}")
-    print("| backend | workers | articles | seconds | articles/s | vs 1 worker |")
-    print("|---|---|---|---|---|---|")
-    with PageWeb(bodies).running() as site, tempfile.TemporaryDirectory() as tmp:
+    print("| backend | workers | extract processes each | articles | seconds | articles/s "
+          "| vs 1 worker |")
+    print("|---|---|---|---|---|---|---|")
+    with PageWeb(bodies, args.latency).running() as site, \
+            tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources.toml"
         sources.write_text(site.sources_toml(), encoding="utf-8")
-        seconds, n = crawl(1, Path(tmp) / "sqlite", sources, "")
-        print(f"| SQLite | 1 | {n} | {seconds:.1f} | {n / seconds:.1f} | |")
+        for processes in sorted({0, args.extract_processes}):
+            seconds, n = crawl(1, Path(tmp) / f"sqlite{processes}", sources, "", processes,
+                               args.concurrency)
+            print(f"| SQLite | 1 | {processes} | {n} | {seconds:.1f} | {n / seconds:.1f} | |")
         base = None
         for workers in counts:
             with schema() as database:
-                seconds, n = crawl(workers, Path(tmp) / f"pg{workers}", sources, database)
+                seconds, n = crawl(workers, Path(tmp) / f"pg{workers}", sources, database,
+                                   concurrency=args.concurrency)
             rate = n / seconds
             base = base or rate
-            print(f"| PostgreSQL | {workers} | {n} | {seconds:.1f} | {rate:.1f} | "
+            print(f"| PostgreSQL | {workers} | 0 | {n} | {seconds:.1f} | {rate:.1f} | "
                   f"{rate / base:.2f}x |")
 
 

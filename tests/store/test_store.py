@@ -205,3 +205,8 @@ def test_reset_derived_keeps_sources(store: Store) -> None:
     assert store.stats().snapshots == 0
     assert store.search("无锡").total == 0
     assert [s.id for s in store.sources()] == [sid]
+
+
+def test_unreachable_postgresql_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="cannot connect to the PostgreSQL database"):
+        open_url("postgresql://postgres@127.0.0.1:1/kuaizhao")

@@ -130,23 +130,23 @@ class FrontierTables(TableBase):
 
     def reserve_host_start(self, key: str, interval: float, now: float) -> float:
         """The next start of host `key` (epoch seconds) for any crawl process: `now`
-        or later, and at least `interval` after the start reserved before it."""
-        with self.transaction():
-            row = self._one(
-                "INSERT INTO host_pacing (host, next_start) VALUES (?, ?) "
-                "ON CONFLICT (host) DO UPDATE SET next_start = CASE "
-                "WHEN host_pacing.next_start > ? THEN host_pacing.next_start ELSE ? END + ? "
-                "RETURNING next_start", (key, now + interval, now, now, interval))
+        or later, and at least `interval` after the start reserved before it. One
+        statement, atomic on both engines: no transaction needed around it (`_all`
+        steps it to its end, which is what commits it on SQLite)."""
+        [row] = self._all(
+            "INSERT INTO host_pacing (host, next_start) VALUES (?, ?) "
+            "ON CONFLICT (host) DO UPDATE SET next_start = CASE "
+            "WHEN host_pacing.next_start > ? THEN host_pacing.next_start ELSE ? END + ? "
+            "RETURNING next_start", (key, now + interval, now, now, interval))
         return float(row[0]) - interval
 
     def defer_host(self, key: str, until: float) -> None:
         """No process starts a request to `key` before `until` (epoch seconds)."""
-        with self.transaction():
-            self._run(
-                "INSERT INTO host_pacing (host, next_start) VALUES (?, ?) "
-                "ON CONFLICT (host) DO UPDATE SET next_start = CASE "
-                "WHEN host_pacing.next_start > ? THEN host_pacing.next_start ELSE ? END",
-                (key, until, until, until))
+        self._run(
+            "INSERT INTO host_pacing (host, next_start) VALUES (?, ?) "
+            "ON CONFLICT (host) DO UPDATE SET next_start = CASE "
+            "WHEN host_pacing.next_start > ? THEN host_pacing.next_start ELSE ? END",
+            (key, until, until, until))
 
     def record_fetch(
         self,
