@@ -141,7 +141,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("total_concurrency", int, 16, "parallel requests in all", check=_positive),
     Setting("obey_robots", bool, True, "honour robots.txt (RFC 9309)"),
     Setting("extract_processes", int, 0, "processes that extract articles while the crawl "
-            "fetches; 0 extracts in the crawl process itself", check=_non_negative),
+            "fetches; 0 extracts in one thread of the crawl process", check=_non_negative),
     Setting(
         "warc_max_bytes",
         int,

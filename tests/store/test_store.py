@@ -12,6 +12,7 @@ from kuaizhao.models import Article, LinkKind, WarcPointer
 from kuaizhao.store import SqliteStore, Store, open_url
 from kuaizhao.store.base import FrontierEntry, NewCapture
 from kuaizhao.store.migrations import migrations_for
+from postgres import postgres_schema
 
 T0 = datetime(2024, 2, 7, 15, 45, 8, tzinfo=UTC)
 BODY = "2月5日，无锡市在中航工业雷华电子技术研究所召开在锡大院大所科技创新工作座谈会。" * 4
@@ -210,3 +211,17 @@ def test_reset_derived_keeps_sources(store: Store) -> None:
 def test_unreachable_postgresql_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="cannot connect to the PostgreSQL database"):
         open_url("postgresql://postgres@127.0.0.1:1/kuaizhao")
+
+
+def test_postgresql_text_compares_bytewise_as_sqlite_does() -> None:
+    """Whatever locale the database has, ORDER BY on text gives SQLite's order."""
+    with postgres_schema() as url:
+        store = open_url(url)
+        try:
+            loose = store._all(  # type: ignore[attr-defined]
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND data_type = 'text' "
+                "AND collation_name IS DISTINCT FROM 'C' AND table_name != 'schema_migrations'")
+        finally:
+            store.close()
+    assert loose == []

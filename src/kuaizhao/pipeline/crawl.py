@@ -17,7 +17,7 @@ import signal
 import socket
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
@@ -121,7 +121,7 @@ class Crawler:
         self.clock: Clock = clock or SystemClock()
         self._alarm = Alarm()  # rung by stop() and by pushes: ends the idle sleep at once
         self._fetcher: Fetcher | None = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Executor | None = None
         self._polls = PollScheduler(store, self._host_interval)
         self._in_flight: Counter[int | None] = Counter()
         self.settings = settings
@@ -192,9 +192,12 @@ class Crawler:
         publisher = Publisher(open_storage(self.settings.warc_storage_options))
         publisher.submit_leftovers()
         processes = self.settings.extract_processes
-        # forkserver: a fork of this process would copy its threads' locks mid-use.
+        # forkserver: a fork of this process would copy its threads' locks mid-use. One
+        # thread otherwise: extraction in turn, as before, but off the event loop, which
+        # then keeps to the hosts' reserved start times while a page is being extracted.
         self._pool = (ProcessPoolExecutor(processes, mp_context=get_context("forkserver"))
-                      if processes > 0 else None)
+                      if processes > 0 else
+                      ThreadPoolExecutor(1, thread_name_prefix="kuaizhao-extract"))
         try:
             # Paced through the database: every worker of this archive shares the pace.
             async with Fetcher(fetch_options(self.settings), self.store) as fetcher:
@@ -225,8 +228,7 @@ class Crawler:
             await asyncio.to_thread(publisher.close)
             if self._websub is not None:
                 await self._websub.close()
-            if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(cancel_futures=True)
             self._fetcher = self._pool = None
         return self.report
 
@@ -310,10 +312,9 @@ class Crawler:
 
     async def _examine(self, exchanges: list[tuple[NewCapture, Headers, bytes]],
                        source: SourceConfig | None) -> list[Examined]:
-        """Extraction is the crawl's CPU work: in the pool's processes when there is one,
-        so the event loop keeps fetching (and pacing hosts on time) meanwhile."""
-        if self._pool is None:
-            return examine_all(exchanges, source, self.settings)
+        """Extraction is the crawl's CPU work: in the pool, so the event loop keeps
+        fetching (and pacing hosts on time) meanwhile."""
+        assert self._pool is not None, "extraction outside Crawler.run()"
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, examine_all, exchanges, source,
                                           self.settings)

@@ -86,6 +86,7 @@ def save(store: Store, capture: NewCapture, article: Article | None,
          removal: RemovalDecision | None = None) -> Ingested:
     """Write one capture (and its snapshot when it is a new version of the article, see
     `pipeline.versions`) — call inside `store.transaction()`."""
+    store.serialize_url(capture.url)
     capture_id = store.add_capture(capture)
     snapshot_id = record_capture(store, capture_id, capture, article, removal)
     if snapshot_id is None:

@@ -53,24 +53,26 @@ class SqliteStore(ArchiveTables):
         return store
 
     def _migrate(self) -> None:
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)"
-        )
-        applied = {r[0] for r in self._conn.execute("SELECT version FROM schema_migrations")}
-        for mig in pending("sqlite", applied):
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
+        # Under the write lock from the first read: processes opening a new archive at
+        # the same moment apply each migration once, the later ones finding it done.
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)"
+            )
+            applied = {r[0] for r in self._conn.execute("SELECT version FROM schema_migrations")}
+            for mig in pending("sqlite", applied):
                 for statement in statements(mig.sql):
                     self._conn.execute(statement)
                 self._conn.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                     (mig.version, mig.name, datetime.now(UTC).isoformat()),
                 )
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -107,6 +109,9 @@ class SqliteStore(ArchiveTables):
 
     def _is_conflict(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.IntegrityError)
+
+    def serialize_url(self, url: str) -> None:
+        """Nothing to do: SQLite runs one write transaction at a time."""
 
 
 def statements(sql: str) -> list[str]:

@@ -90,3 +90,9 @@ class PostgresStore(SharedFrontier, ArchiveTables):
 
     def _is_conflict(self, exc: BaseException) -> bool:
         return isinstance(exc, psycopg.errors.UniqueViolation)
+
+    def serialize_url(self, url: str) -> None:
+        """Until this transaction ends, another one saving `url` waits here: two workers
+        that fetched the same page at once (a redirect and its target) then store one
+        version, as SQLite's single writer does, not two."""
+        self._run("SELECT pg_advisory_xact_lock(hashtext(?))", (url,))

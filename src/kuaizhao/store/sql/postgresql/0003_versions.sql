@@ -8,10 +8,10 @@
 -- 'removed' found the page gone (its snapshot_id is the last version before).
 CREATE TABLE capture_versions (
     capture_id   BIGINT PRIMARY KEY REFERENCES captures(id) ON DELETE CASCADE,
-    url          TEXT NOT NULL,
+    url          TEXT COLLATE "C" NOT NULL,
     snapshot_id  BIGINT REFERENCES snapshots(id) ON DELETE CASCADE,
-    kind         TEXT NOT NULL,
-    changed      TEXT NOT NULL DEFAULT ''  -- comma-separated fields, for kind 'version'
+    kind         TEXT COLLATE "C" NOT NULL,
+    changed      TEXT COLLATE "C" NOT NULL DEFAULT ''  -- comma-separated fields, for kind 'version'
 );
 CREATE INDEX capture_versions_url ON capture_versions (url, capture_id);
 CREATE INDEX capture_versions_snapshot ON capture_versions (snapshot_id);
@@ -19,12 +19,12 @@ CREATE INDEX capture_versions_edits ON capture_versions (kind) WHERE kind = 'ver
 
 -- An article found gone after it had been captured; restored_at is set when it is back.
 CREATE TABLE removals (
-    url               TEXT PRIMARY KEY,
-    removed_at        TEXT NOT NULL,
-    reason            TEXT NOT NULL,
+    url               TEXT COLLATE "C" PRIMARY KEY,
+    removed_at        TEXT COLLATE "C" NOT NULL,
+    reason            TEXT COLLATE "C" NOT NULL,
     capture_id        BIGINT NOT NULL REFERENCES captures(id) ON DELETE CASCADE,
     last_snapshot_id  BIGINT REFERENCES snapshots(id) ON DELETE SET NULL,
-    restored_at       TEXT
+    restored_at       TEXT COLLATE "C"
 );
 CREATE INDEX removals_time ON removals (removed_at);
 CREATE INDEX removals_capture ON removals (capture_id);
@@ -47,5 +47,5 @@ CREATE INDEX lsh_bands_snapshot ON lsh_bands (snapshot_id);
 
 -- Why a story's original is the one it is (dedupe.stories.REASONS), and its URL, so a
 -- collapsed search hit can show the original's indexed (latest) version.
-ALTER TABLE stories ADD COLUMN original_reason TEXT;
-ALTER TABLE stories ADD COLUMN original_url TEXT;
+ALTER TABLE stories ADD COLUMN original_reason TEXT COLLATE "C";
+ALTER TABLE stories ADD COLUMN original_url TEXT COLLATE "C";
