@@ -27,9 +27,12 @@ from postgres import postgres_schema
 
 pytestmark = pytest.mark.slow
 
-INTERVAL = 0.3  # seconds between request starts to one host, for every worker together
-# Arrival times at the server carry loopback and scheduling jitter the start times do not.
-JITTER = 0.2
+INTERVAL = 0.5  # seconds between request starts to one host, for every worker together
+# Arrival times at the server carry delays the reserved start times do not: on a busy
+# machine a worker can lose a few hundred milliseconds between taking its turn and its
+# request reaching the host (its event loop or the CPU busy elsewhere), which squeezes
+# that one gap. Seen here: up to 0.28 s at load 4 on 2 cores.
+JITTER = 0.4
 WINDOW = 5
 
 
@@ -105,14 +108,17 @@ def check_politeness(demo: DemoWeb) -> None:
     Checked over every run of WINDOW consecutive requests: a single gap can shrink by
     the jitter of a loaded machine between a worker's start and the server's clock
     (the second request on time, the first one late), which no client can prevent."""
-    starts: dict[str, list[float]] = defaultdict(list)
+    starts: dict[str, list[tuple[float, str, str, int]]] = defaultdict(list)
     for record in demo.access_log:
-        starts[record.outlet].append(record.started)
+        starts[record.outlet].append((record.started, record.method, record.path,
+                                      record.status))
     assert len(starts) >= 2
-    for outlet, times in starts.items():
-        times.sort()
-        spans = [b - a for a, b in zip(times, times[WINDOW - 1:], strict=False)]
-        assert min(spans) >= (WINDOW - 1) * INTERVAL - JITTER, (outlet, min(spans))
+    for outlet, seen in starts.items():
+        seen.sort()
+        for first, last in zip(seen, seen[WINDOW - 1:], strict=False):
+            window = seen[seen.index(first):seen.index(last) + 1]
+            assert last[0] - first[0] >= (WINDOW - 1) * INTERVAL - JITTER, (
+                outlet, [(round(t - first[0], 3), *rest) for t, *rest in window])
 
 
 def test_three_workers_capture_each_article_once_at_the_hosts_pace(

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -278,6 +279,30 @@ def test_length_and_field_weights_rank_as_bm25(backend: SearchHarness) -> None:
         assert hit.score == pytest.approx(_bm25(docs, i, {"长江": 3, "水位": 3}))
 
 
+def test_both_backends_give_the_same_scores_to_the_last_bit(tmp_path: Path) -> None:
+    harnesses = [BACKENDS[name](tmp_path) for name in sorted(BACKENDS)]
+    backends = [next(h) for h in harnesses]
+    rng = random.Random(7)
+    words = ["无锡", "科技", "创新", "flood", "发展", "太湖", "running"]
+    for i in range(40):
+        start = rng.randrange(len(SEED) - 300)
+        body = SEED[start : start + rng.randrange(50, 300)] + " " + " ".join(
+            rng.choice(words) for _ in range(rng.randrange(5)))
+        title = " ".join(rng.choice(words) for _ in range(2))
+        keywords = (rng.choice(words),) if i % 3 == 0 else ()
+        for b in backends:
+            b.add(title, body, keywords=keywords)
+    try:
+        for q in ("无锡", "科技 OR flood", "创新 发展", '"科技创新"', "run", "科", "无 OR 锡"):
+            pages = [[(h.snapshot_id, h.score) for h in b.search.search(
+                parse_query(q), limit=50).hits] for b in backends]
+            assert pages[0], q
+            assert pages[0] == pages[1], q
+    finally:
+        for h in harnesses:
+            h.close()
+
+
 def test_phrases_or_and_exclusion(backend: SearchHarness) -> None:
     a = backend.add("甲", "华为发布新手机")
     b = backend.add("乙", "小米发布新手机，不是华为")
@@ -447,6 +472,30 @@ def test_index_many_ends_as_one_call_per_doc(backend: SearchHarness) -> None:
     assert sorted(backend.find("无锡")) == sorted([new, other])
     with pytest.raises(StoreError, match="does not exist"):
         backend.search.index_many([IndexDoc(9999, "x", "y")])
+
+
+def test_postgres_writers_never_wait_for_each_other_on_the_bm25_totals(
+        tmp_path: Path) -> None:
+    harness = _postgres_harness(tmp_path)
+    h = next(harness)
+    first = h.add("无锡", "科技创新 太湖", index=False)
+    second = h.add("太湖", "科技创新", index=False)
+    other = psycopg.connect(h.conn.info.dsn, autocommit=True)
+    try:
+        other.execute("SET lock_timeout = '2s'")
+        with h.conn.transaction():
+            PgSearch(h.conn).index(IndexDoc(first, "无锡", "科技创新 太湖"))
+            with other.transaction():  # commits while the first one is still open
+                PgSearch(other).index(IndexDoc(second, "太湖", "科技创新"))
+        totals = "SELECT sum(docs), sum(tokens) FROM search_totals"
+        assert h.conn.execute(totals).fetchone() == (2, 2 + 6 + 2 + 4)  # 无锡 锡, 科技 技创 …
+        h.search.remove(first)
+        assert h.conn.execute(totals).fetchone() == (1, 6)
+        h.search.clear()
+        assert h.conn.execute(totals).fetchone() == (0, 0)
+    finally:
+        other.close()
+        harness.close()
 
 
 def test_remove_and_reindex(backend: SearchHarness) -> None:

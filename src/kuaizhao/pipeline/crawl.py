@@ -38,7 +38,7 @@ from kuaizhao.discover.websub import hub_links
 from kuaizhao.fetch import Fetcher, FetchOptions, Validators
 from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, Headers, LinkKind
 from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
-from kuaizhao.pipeline.removal import Examined, examine_all
+from kuaizhao.pipeline.removal import Examined, examine_all, warm_up
 from kuaizhao.pipeline.schedule import PollScheduler
 from kuaizhao.pipeline.versions import recheck_at
 from kuaizhao.pipeline.websub import WebSubOptions, WebSubSubscriber
@@ -199,6 +199,9 @@ class Crawler:
                       if processes > 0 else
                       ThreadPoolExecutor(1, thread_name_prefix="kuaizhao-extract"))
         try:
+            await loop.run_in_executor(self._pool, warm_up)
+            if processes > 0:
+                warm_up()  # this process indexes: its own dictionaries too
             # Paced through the database: every worker of this archive shares the pace.
             async with Fetcher(fetch_options(self.settings), self.store) as fetcher:
                 self._fetcher = fetcher

@@ -73,8 +73,8 @@ class PgSearch:
         index_docs(self._conn, (doc,))
 
     def index_many(self, docs: Sequence[IndexDoc]) -> int:
-        """`index` for many snapshots in a few statements per few hundred; how many rows
-        were written (taken-down and superseded snapshots are not)."""
+        """`index` for many snapshots, a few statements per 500 (`search_index.py`); how
+        many of them are searchable now (taken-down and superseded ones are not)."""
         return index_docs(self._conn, docs)
 
     def remove(self, snapshot_id: int) -> None:
@@ -225,14 +225,18 @@ class PgSearch:
         For a word most articles hold, the planner prefers reading the table, not
         knowing that each row's tsvector must then be fetched from TOAST and
         decompressed: seconds at a million articles, against milliseconds for the
-        index. The setting is local to this transaction (or savepoint) and put back.
+        index. That setting prices every plan in the billions, which would make the
+        server compile each statement with LLVM (`jit`, 30-100 ms a query), so JIT is
+        off too. Both are local to this transaction (or savepoint) and put back.
         """
         with self._conn.transaction():
             previous = self._one(
-                "SELECT prev, set_config('enable_seqscan', 'off', true)"
-                " FROM (SELECT current_setting('enable_seqscan') AS prev OFFSET 0) s")[0]
+                "SELECT seq, jit, set_config('enable_seqscan', 'off', true),"
+                " set_config('jit', 'off', true) FROM (SELECT current_setting('enable_seqscan')"
+                " AS seq, current_setting('jit') AS jit OFFSET 0) s")
             yield
-            self._one("SELECT set_config('enable_seqscan', ?, true)", (previous,))
+            self._one("SELECT set_config('enable_seqscan', ?, true), set_config('jit', ?, true)",
+                      previous[:2])
 
     def _newest(self, query: Query, offset: int, limit: int) -> SearchPage:
         """Newest first, one entry per story (its newest member), walking the time index.

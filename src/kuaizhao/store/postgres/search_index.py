@@ -3,8 +3,8 @@ article (`PgSearch.index_many`).
 
 The rule is the one `SqliteSearch.index` applies an article at a time: only the latest
 capture of a URL is searchable (latest by capture time, then id), a taken-down snapshot
-never is, and indexing again replaces. A batch ends as those calls in any order would
-end, so one article is simply a batch of one.
+never is, and indexing again replaces. A batch ends as the same calls one by one
+would end, so one article is simply a batch of one.
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ the query,
     score  = sum over i of IDF(i) * f(i) * (k1 + 1) / (f(i) + k1 * (1 - b + b * D / avgdl))
 
 with k1 = 1.2 and b = 0.75; N is the number of indexed articles and avgdl their mean
-length in tokens (table `search_totals`, kept by triggers), n(i) the articles holding
-phrase i anywhere in the index (counted here, once per query), D the article's tokens
-in all fields (`search_docs.length`), and f(i) its occurrences of the phrase weighted
-by field: title 10, body 1, keywords 2 (SQLite's `bm25(search_fts, 10.0, 1.0, 2.0)`).
+length in tokens (sums over table `search_totals`, kept by triggers), n(i) the articles
+holding phrase i anywhere in the index (counted here, once per query), D the article's
+tokens in all fields (`search_docs.length`), and f(i) its occurrences of the phrase
+weighted by field: title 10, body 1, keywords 2 (SQLite's `bm25(search_fts, 10.0, 1.0,
+2.0)`).
 
 f(i) comes from `ts_rank_cd` without normalisation: for a lone word or a phrase every
 occurrence is one cover, worth the weight of its field, so with weights A 1.0, B 0.2,
@@ -81,7 +82,8 @@ class Bm25Stats:
     """N, avgdl and each phrase's IDF for one query, read from the database."""
 
     def __init__(self, one: One, phrases: Sequence[Phrase]) -> None:
-        docs, tokens = one("SELECT docs, tokens FROM search_totals", ())
+        docs, tokens = one("SELECT coalesce(sum(docs), 0), coalesce(sum(tokens), 0)"
+                           " FROM search_totals", ())
         self.docs = int(docs)
         self.avgdl = float(tokens) / float(docs) if docs else 1.0
         counted: dict[Phrase, int] = {}

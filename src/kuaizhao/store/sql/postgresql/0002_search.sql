@@ -27,16 +27,17 @@ $$;
 
 -- One row per indexed snapshot (only the latest capture of each URL is indexed), with
 -- copies of the columns that filters, sorting and story collapsing read, and its
--- tokens. The sync trigger keeps the copies current.
+-- tokens. The sync trigger keeps the copies current. Text compares byte-wise
+-- (COLLATE "C"), as on SQLite and in 0001_core.sql.
 CREATE TABLE search_docs (
     snapshot_id  BIGINT PRIMARY KEY REFERENCES snapshots(id),
-    url          TEXT NOT NULL,
+    url          TEXT COLLATE "C" NOT NULL,
     story_id     BIGINT,
     source_id    BIGINT,
-    category     TEXT,
-    sort_time    TEXT NOT NULL,      -- coalesce(published_at, captured_at)
-    captured_at  TEXT NOT NULL,
-    keywords     TEXT NOT NULL DEFAULT '',
+    category     TEXT COLLATE "C",
+    sort_time    TEXT COLLATE "C" NOT NULL,      -- coalesce(published_at, captured_at)
+    captured_at  TEXT COLLATE "C" NOT NULL,
+    keywords     TEXT COLLATE "C" NOT NULL DEFAULT '',
     tokens       tsvector NOT NULL,
     -- 1 when the article is too long for tsvector positions (16,383 at most, 255 per
     -- word): a phrase there can go unseen, so it is matched by its words (PgSearch).
@@ -79,8 +80,13 @@ CREATE TRIGGER search_guard BEFORE UPDATE OF title, text OR DELETE ON snapshots
     FOR EACH ROW EXECUTE FUNCTION search_guard();
 
 -- BM25 needs the number of indexed articles and their average length (FTS5 keeps the
--- same two totals). One row, kept by statement triggers, so a batch of inserts or a
--- DELETE of the whole index updates it once; ranking reads it instead of scanning.
+-- same two totals); ranking reads them here instead of scanning search_docs. They are
+-- the SUM of this table's rows. Each statement on search_docs adds one row holding its
+-- change plus every row no other transaction has locked (SKIP LOCKED), deleted: the
+-- table stays about one row per concurrent writer, and no writer ever waits for another
+-- here. A single row updated in place would make every indexing transaction wait for
+-- the previous one's commit, and deadlock crawl workers that lock frontier rows in
+-- another order.
 CREATE TABLE search_totals (
     docs    BIGINT NOT NULL,
     tokens  BIGINT NOT NULL
@@ -89,8 +95,15 @@ INSERT INTO search_totals (docs, tokens) VALUES (0, 0);
 
 CREATE FUNCTION search_totals_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE search_totals t SET docs = t.docs + n.docs, tokens = t.tokens + n.tokens
-    FROM (SELECT count(*) AS docs, coalesce(sum(length), 0) AS tokens FROM added) n;
+    WITH folded AS (
+        DELETE FROM search_totals WHERE ctid = ANY(ARRAY(
+            SELECT ctid FROM search_totals FOR UPDATE SKIP LOCKED))
+        RETURNING docs, tokens
+    ), change AS (
+        SELECT count(*) AS docs, coalesce(sum(length), 0) AS tokens FROM added
+        UNION ALL SELECT docs, tokens FROM folded
+    )
+    INSERT INTO search_totals (docs, tokens) SELECT sum(docs), sum(tokens) FROM change;
     RETURN NULL;
 END $$;
 CREATE TRIGGER search_totals_add AFTER INSERT ON search_docs REFERENCING NEW TABLE AS added
@@ -98,8 +111,15 @@ CREATE TRIGGER search_totals_add AFTER INSERT ON search_docs REFERENCING NEW TAB
 
 CREATE FUNCTION search_totals_remove() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE search_totals t SET docs = t.docs - n.docs, tokens = t.tokens - n.tokens
-    FROM (SELECT count(*) AS docs, coalesce(sum(length), 0) AS tokens FROM removed) n;
+    WITH folded AS (
+        DELETE FROM search_totals WHERE ctid = ANY(ARRAY(
+            SELECT ctid FROM search_totals FOR UPDATE SKIP LOCKED))
+        RETURNING docs, tokens
+    ), change AS (
+        SELECT -count(*) AS docs, -coalesce(sum(length), 0) AS tokens FROM removed
+        UNION ALL SELECT docs, tokens FROM folded
+    )
+    INSERT INTO search_totals (docs, tokens) SELECT sum(docs), sum(tokens) FROM change;
     RETURN NULL;
 END $$;
 CREATE TRIGGER search_totals_remove AFTER DELETE ON search_docs
@@ -108,7 +128,8 @@ CREATE TRIGGER search_totals_remove AFTER DELETE ON search_docs
 
 CREATE FUNCTION search_totals_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE search_totals SET docs = 0, tokens = 0;
+    DELETE FROM search_totals;
+    INSERT INTO search_totals (docs, tokens) VALUES (0, 0);
     RETURN NULL;
 END $$;
 CREATE TRIGGER search_totals_truncate AFTER TRUNCATE ON search_docs
