@@ -20,7 +20,7 @@ stemming still applies to English.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import add
 
 from kuaizhao.index.query import Query
@@ -97,6 +97,26 @@ def term_match(term: str) -> str | None:
     return " + ".join(pieces) if pieces else None
 
 
+def boolean_expression(query: Query, term: Callable[[str], str | None],
+                       excluded_term: Callable[[str], str | None], *, or_: str, and_: str,
+                       and_not: str) -> str | None:
+    """`query`'s groups (OR within, AND between) minus its exclusions, in one engine's
+    syntax; each term is compiled by `term` (`excluded_term` for exclusions). None when
+    the query has no words to look for."""
+    groups: list[str] = []
+    for alternatives in query.groups:
+        phrases = [p for p in map(term, alternatives) if p is not None]
+        if phrases:
+            groups.append("(" + or_.join(phrases) + ")" if len(phrases) > 1 else phrases[0])
+    if not groups:
+        return None
+    expr = and_.join(groups)
+    excluded = [p for p in map(excluded_term, query.exclude) if p is not None]
+    if excluded:
+        expr = f"({expr}){and_not}({or_.join(excluded)})"
+    return expr
+
+
 def fts_match(query: Query) -> str | None:
     """The FTS5 MATCH expression for `query`, or None when it has no words to look for.
 
@@ -104,15 +124,5 @@ def fts_match(query: Query) -> str | None:
     the FTS5 query parser as syntax: operators, columns and `*` typed by the user are
     just text.
     """
-    groups: list[str] = []
-    for alternatives in query.groups:
-        phrases = [p for p in map(term_match, alternatives) if p is not None]
-        if phrases:
-            groups.append("(" + " OR ".join(phrases) + ")" if len(phrases) > 1 else phrases[0])
-    if not groups:
-        return None
-    expr = " AND ".join(groups)
-    excluded = [p for p in map(term_match, query.exclude) if p is not None]
-    if excluded:
-        expr = f"({expr}) NOT ({' OR '.join(excluded)})"
-    return expr
+    return boolean_expression(query, term_match, term_match, or_=" OR ", and_=" AND ",
+                              and_not=" NOT ")

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kuaizhao.index.query import Query
-from kuaizhao.index.tokens import CJK_RUN, bigrams, index_text
+from kuaizhao.index.tokens import CJK_RUN, bigrams, boolean_expression, index_text
 
 CONFIG = "kuaizhao_search"
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -124,19 +124,8 @@ def tsquery_text(query: Query, *, loose: bool = False) -> str | None:
     word): the words of each phrase anywhere, excluded phrases still as phrases, so
     such an article is never missed (it may match a phrase it holds only in pieces).
     """
-    groups: list[str] = []
-    for alternatives in query.groups:
-        phrases = [p for p in (term_tsquery(t, loose=loose) for t in alternatives)
-                   if p is not None]
-        if phrases:
-            groups.append("(" + " | ".join(phrases) + ")" if len(phrases) > 1 else phrases[0])
-    if not groups:
-        return None
-    expr = " & ".join(groups)
-    excluded = [p for p in map(term_tsquery, query.exclude) if p is not None]
-    if excluded:
-        expr = f"({expr}) & !({' | '.join(excluded)})"
-    return expr
+    return boolean_expression(query, partial(term_tsquery, loose=loose), term_tsquery,
+                              or_=" | ", and_=" & ", and_not=" & !")
 
 
 def terms_tsquery(terms: list[str], *, loose: bool = False) -> str | None:
