@@ -62,3 +62,32 @@ def test_split_names_conjunctions_prefixes_and_staff_codes() -> None:
     assert split_names("Corina Gall (cog.)") == ("Corina Gall",)
     assert split_names("신현주 기자") == ("신현주",)
     assert split_names("记者 张三 李四") == ("张三", "李四")
+
+
+def _plain(head: str, byline: str = "") -> bytes:
+    return (f"<html><head>{head}</head><body><h1>A headline long enough</h1>{byline}{BODY}"
+            "</p></body></html>").encode()
+
+
+def test_yoast_written_by_card_names_the_author() -> None:
+    page = _plain('<meta name="author" content="a.sleegers@example.de">'
+                  '<meta name="twitter:label1" content="Written by">'
+                  '<meta name="twitter:data1" content="Anna Sleegers">'
+                  '<meta name="twitter:label2" content="Est. reading time">'
+                  '<meta name="twitter:data2" content="4 Minuten">')
+    article = extract_article(page)
+    assert article.author == ("Anna Sleegers",)
+    assert any(e.rule == "twitter:label written by" for e in article.evidence)
+
+
+def test_reading_time_card_alone_is_no_author() -> None:
+    page = _plain('<meta name="twitter:label1" content="Est. reading time">'
+                  '<meta name="twitter:data1" content="4 Minuten">')
+    assert extract_article(page).author == ()
+
+
+def test_by_line_drops_the_place_it_was_filed_from() -> None:
+    page = _plain("", "<h5>Von Anna Sleegers, Frankfurt</h5>")
+    assert extract_article(page).author == ("Anna Sleegers",)
+    page = _plain("", "<h5>By Jane Doe, John Roe</h5>")
+    assert extract_article(page).author == ("Jane Doe", "John Roe")

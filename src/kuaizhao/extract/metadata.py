@@ -88,6 +88,7 @@ def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
     for el in tags.links:
         if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
             meta.canonical.insert(0, ("link rel=canonical", el.get("href", "").strip()))
+    labels: dict[str, str] = {}  # twitter:labelN → its text, for the dataN that follows
     for el in tags.metas:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or
                el.get("http-equiv") or "").strip().lower()
@@ -97,6 +98,13 @@ def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
             getattr(meta, name).append((rule, value))
         elif key == "og:type" and "article" in value.lower():
             meta.is_article = True
+        elif key.startswith("twitter:label"):
+            labels[key.removeprefix("twitter:label")] = value.lower()
+        elif value and (key == "twitter:misc:written by" or (
+                key.startswith("twitter:data")
+                and labels.get(key.removeprefix("twitter:data")) == "written by")):
+            # Yoast SEO's reading card ("Written by" / name), on many WordPress sites.
+            meta.author.append(("twitter:label written by", value))
     for el in tags.times:
         if (el.get("itemprop") or "").lower() == "datepublished" or el.get("pubdate") is not None:
             value = el.get("datetime") or el.text_content()

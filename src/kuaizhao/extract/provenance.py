@@ -92,12 +92,21 @@ def resolve_provenance(
         for text in window_text:
             m = _BY_LINE.match(text.strip())
             if m:
-                authors, rule, conf = split_names(m.group("names")), "'By …' line", 0.7
+                authors, rule, conf = _without_dateline(split_names(m.group("names"))), \
+                    "'By …' line", 0.7
                 break
     if authors:
         out.author = authors[:10]
         out.evidence.append(Evidence("author", rule, conf))
     return out
+
+
+def _without_dateline(names: tuple[str, ...]) -> tuple[str, ...]:
+    """'Von Anna Sleegers, Frankfurt' → the person only: a one-word last part after
+    full names is the place the piece was filed from, as in a dateline."""
+    if len(names) > 1 and " " not in names[-1] and all(" " in n for n in names[:-1]):
+        return names[:-1]
+    return names
 
 
 def _declared_people(
