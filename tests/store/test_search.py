@@ -474,6 +474,18 @@ def test_index_many_ends_as_one_call_per_doc(backend: SearchHarness) -> None:
         backend.search.index_many([IndexDoc(9999, "x", "y")])
 
 
+def test_index_many_over_several_chunks_matches_one_by_one(backend: SearchHarness) -> None:
+    # 1,201 docs: three chunks, so the next one is tokenized while this one is written.
+    texts = [(f"第{i}号", f"无锡 太湖 第{i}号 {'科技' if i % 3 else '创新'}") for i in range(1201)]
+    ids = [backend.add(title, text, url=f"https://a.cn/{i}", index=False)
+           for i, (title, text) in enumerate(texts)]
+    docs = [IndexDoc(sid, title, text) for sid, (title, text) in zip(ids, texts, strict=True)]
+    assert backend.search.index_many(docs) == 1201
+    assert backend.search.search(parse_query("太湖")).total == 1201
+    assert sorted(backend.find("第1200号")) == [ids[1200]]
+    assert backend.search.search(parse_query("创新"), limit=1).total == 401
+
+
 def test_postgres_writers_never_wait_for_each_other_on_the_bm25_totals(
         tmp_path: Path) -> None:
     harness = _postgres_harness(tmp_path)

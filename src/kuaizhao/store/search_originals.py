@@ -19,11 +19,13 @@ def prefer_originals(rows: Rows, ids: list[int], where: str,
     if not ids:
         return ids
     marks = ",".join("?" * len(ids))
-    swap = dict(rows(
-        f"SELECT d.snapshot_id, o.snapshot_id FROM search_docs d"
-        f" JOIN stories st ON st.id = d.story_id"
-        f" JOIN search_docs o ON o.url = st.original_url AND o.story_id = d.story_id"
-        f" WHERE d.snapshot_id IN ({marks}) AND o.snapshot_id != d.snapshot_id"
-        f" AND {where.replace('d.', 'o.')}",
-        [*ids, *args]))
+    # A subquery per hit, not a join: joined, the planners start from the filter's index
+    # (every 国内 article) and took 3.5 s at 1 M articles; this way it is 20 lookups.
+    swap = {hit: original for hit, original in rows(
+        f"SELECT d.snapshot_id, (SELECT o.snapshot_id FROM search_docs o"
+        f" WHERE o.url = st.original_url AND o.story_id = d.story_id"
+        f" AND o.snapshot_id != d.snapshot_id AND {where.replace('d.', 'o.')} LIMIT 1)"
+        f" FROM search_docs d JOIN stories st ON st.id = d.story_id"
+        f" WHERE d.snapshot_id IN ({marks})",
+        [*args, *ids]) if original is not None}
     return [swap.get(i, i) for i in ids]

@@ -8,6 +8,7 @@ same transaction as writing it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
@@ -20,13 +21,16 @@ from kuaizhao.index.related import RelatedCandidate, RelatedTarget, rank_related
 from kuaizhao.index.snippets import make_snippet
 from kuaizhao.index.tokens import fts_match, index_text, term_match
 from kuaizhao.models import SearchHit, SearchPage
+from kuaizhao.store.bm25 import FIELD_WEIGHTS
+from kuaizhao.store.bulk_tokens import Texts, tokenize, tokenized_ahead
 from kuaizhao.store.search_engine import SORTS, IndexDoc
 from kuaizhao.store.search_filters import check_page, filters_sql
 from kuaizhao.store.search_hits import build_hits, fetch_snapshots, json_keywords
 from kuaizhao.store.search_originals import prefer_originals
+from kuaizhao.store.sqlite_char_scan import lone_character, scan_window
 
-# Title matches count ten times a body match; meta keywords twice.
-_RANK = "bm25(search_fts, 10.0, 1.0, 2.0)"
+# Title matches count ten times a body match; meta keywords twice (store/bm25.py).
+_RANK = f"bm25(search_fts, {', '.join(map(str, FIELD_WEIGHTS))})"
 # Matches beyond this many (the newest, after filters) are not ranked; see search().
 RANK_WINDOW = 2_000
 # Listings count collapsed stories exactly up to this many articles.
@@ -51,62 +55,79 @@ class SqliteSearch:
         Re-indexing is idempotent. Only the latest capture of a URL is searchable: an
         older one is skipped, and a newer one replaces the version indexed before.
         """
-        self._index_one(doc)
+        texts = _texts([doc])
+        self._index_batch([doc], texts, tokenize(texts))
 
     def index_many(self, docs: Sequence[IndexDoc]) -> int:
-        """`index` for each of `docs` in turn (FTS5 batches its writes in memory anyway);
-        how many of their snapshots are searchable now (taken-down and superseded ones
-        are not)."""
-        for doc in docs:
-            self._index_one(doc)
+        """`index` for each of `docs` in order; how many of their snapshots are searchable
+        now (taken-down and superseded ones are not)."""
+        chunks = _chunks(docs)
+        texts = [_texts(chunk) for chunk in chunks]
+        for chunk, chunk_texts, tokens in zip(chunks, texts, tokenized_ahead(texts),
+                                              strict=True):
+            self._index_batch(chunk, chunk_texts, tokens)
         ids = list(dict.fromkeys(d.snapshot_id for d in docs))
         return sum(
             self._conn.execute(
                 f"SELECT count(*) FROM search_docs WHERE snapshot_id IN"
                 f" ({','.join('?' * len(chunk))})", chunk).fetchone()[0]
-            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)))
+            for chunk in _chunks(ids))
 
-    def _index_one(self, doc: IndexDoc) -> bool:
-        row = self._conn.execute(
-            "SELECT url, captured_at, title, text, story_id, source_id, category,"
-            " coalesce(published_at, captured_at), removed FROM snapshots WHERE id = ?",
-            (doc.snapshot_id,),
-        ).fetchone()
-        if row is None:
-            raise StoreError(
-                f"snapshot {doc.snapshot_id} does not exist; write the snapshot row "
-                "before indexing it"
-            )
-        url, captured_at, title, text, story_id, source_id, category, sort_time, removed = row
-        if removed:
-            return False  # taken down (docs/takedown.md): never searchable while removed
-        if (title, text) != (doc.title, doc.text):
-            raise StoreError(
-                f"IndexDoc for snapshot {doc.snapshot_id} differs from the stored title/text; "
-                "index exactly what the snapshot row holds"
-            )
-        newer = False
-        for other_id, other_captured in self._conn.execute(
-            "SELECT snapshot_id, captured_at FROM search_docs WHERE url = ?", (url,)
-        ).fetchall():
-            if (other_captured, other_id) > (captured_at, doc.snapshot_id):
-                newer = True
-            else:
-                self.remove(other_id)
-        if newer:
-            return False
-        keywords = " ".join(split_keywords(doc.keywords))
-        self._conn.execute(
-            "INSERT INTO search_fts (rowid, title, body, keywords) VALUES (?, ?, ?, ?)",
-            (doc.snapshot_id, index_text(title), index_text(text), index_text(keywords)),
-        )
-        self._conn.execute(
+    def _index_batch(self, docs: Sequence[IndexDoc], texts: Sequence[Texts],
+                     tokens: Sequence[Texts]) -> None:
+        """One read of the snapshot rows and of the URLs' indexed captures, one write per
+        table: a bulk reindex spends its time in FTS5, not in round trips. `texts` are
+        each doc's (title, text, keywords), `tokens` the same as the index takes them."""
+        ids = list(dict.fromkeys(d.snapshot_id for d in docs))
+        rows = {r[0]: r[1:] for r in self._conn.execute(
+            "SELECT id, url, captured_at, title, text, story_id, source_id, category,"
+            " coalesce(published_at, captured_at), removed FROM snapshots"
+            f" WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        urls = list(dict.fromkeys(r[0] for r in rows.values()))
+        indexed: dict[str, list[tuple[str, int]]] = {}  # url → [(captured_at, snapshot id)]
+        for sid, url, captured in self._conn.execute(
+                "SELECT snapshot_id, url, captured_at FROM search_docs"
+                f" WHERE url IN ({','.join('?' * len(urls))})", urls):
+            indexed.setdefault(url, []).append((captured, sid))
+        fts: list[tuple[object, ...]] = []
+        meta: list[tuple[object, ...]] = []
+        for doc, (_, _, keywords), indexed_texts in zip(docs, texts, tokens, strict=True):
+            row = rows.get(doc.snapshot_id)
+            if row is None:
+                raise StoreError(
+                    f"snapshot {doc.snapshot_id} does not exist; write the snapshot row "
+                    "before indexing it"
+                )
+            url, captured_at, title, text, story_id, source_id, category, sort_time, removed = row
+            if removed:
+                continue  # taken down (docs/takedown.md): never searchable while removed
+            if (title, text) != (doc.title, doc.text):
+                raise StoreError(
+                    f"IndexDoc for snapshot {doc.snapshot_id} differs from the stored "
+                    "title/text; index exactly what the snapshot row holds"
+                )
+            mine = (captured_at, doc.snapshot_id)
+            others = indexed.get(url, [])
+            if any(other > mine for other in others):
+                continue
+            if others:  # older captures of the URL, or this one again: out they go first
+                self._flush(fts, meta)
+                for _, other_id in others:
+                    self.remove(other_id)
+            indexed[url] = [mine]
+            fts.append((doc.snapshot_id, *indexed_texts))
+            meta.append((doc.snapshot_id, url, story_id, source_id, category, sort_time,
+                         captured_at, keywords))
+        self._flush(fts, meta)
+
+    def _flush(self, fts: list[tuple[object, ...]], meta: list[tuple[object, ...]]) -> None:
+        self._conn.executemany(
+            "INSERT INTO search_fts (rowid, title, body, keywords) VALUES (?, ?, ?, ?)", fts)
+        self._conn.executemany(
             "INSERT INTO search_docs (snapshot_id, url, story_id, source_id, category,"
-            " sort_time, captured_at, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.snapshot_id, url, story_id, source_id, category, sort_time, captured_at,
-             keywords),
-        )
-        return True
+            " sort_time, captured_at, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", meta)
+        fts.clear()
+        meta.clear()
 
     def remove(self, snapshot_id: int) -> None:
         """Take a snapshot out of search (no-op when it is not indexed).
@@ -149,7 +170,8 @@ class SqliteSearch:
         A word matching more than `RANK_WINDOW` articles (after filters) is ranked among
         its newest `RANK_WINDOW` matches only, and the total is extrapolated from the
         share of the archive those cover: ranking every match of a word found in half a
-        million articles would take seconds.
+        million articles would take seconds. A lone common character finds that window
+        without FTS5 (store/sqlite_char_scan.py).
         """
         check_page(offset, limit)
         if sort not in SORTS:
@@ -159,17 +181,25 @@ class SqliteSearch:
             return self._newest(query, offset, limit)
         where, args = filters_sql(query.category, query.source, query.since, query.until,
                                query.status)
-        boundary = self._window_start(match, where, args)
-        window = "AND rowid > ?" if boundary is not None else ""
-        window_args: list[object] = [boundary] if boundary is not None else []
+        char = lone_character(query)
+        scan = scan_window(self._conn, char, where, args, RANK_WINDOW) if char else None
+        if scan is not None:  # see store/sqlite_char_scan.py
+            boundary = scan.boundary
+            hits_sql = "SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)"
+            hits_args: list[object] = [json.dumps(scan.scored)]
+        else:
+            boundary = self._window_start(match, where, args)
+            # MATERIALIZED below keeps bm25() inside the FTS scan.
+            hits_sql = (f"SELECT rowid AS id, {_RANK} AS score FROM search_fts"
+                        " WHERE search_fts MATCH ?")
+            hits_args = [match]
+            if boundary is not None:
+                hits_sql += " AND rowid > ?"
+                hits_args.append(boundary)
         order = "score, id" if sort == "relevance" else "sort_time DESC, id DESC"
-        # MATERIALIZED keeps bm25() inside the FTS scan. Bare columns next to min() come
-        # from the row holding the minimum (SQLite).
+        # Bare columns next to min() come from the row holding the minimum (SQLite).
         sql = f"""
-            WITH hits AS MATERIALIZED (
-                SELECT rowid AS id, {_RANK} AS score FROM search_fts
-                WHERE search_fts MATCH ? {window}
-            ), grouped AS (
+            WITH hits AS MATERIALIZED ({hits_sql}), grouped AS (
                 SELECT h.id AS id, min(h.score) AS score, d.sort_time AS sort_time
                 FROM hits h JOIN search_docs d ON d.snapshot_id = h.id
                 WHERE {where}
@@ -177,12 +207,12 @@ class SqliteSearch:
             )
             SELECT id, score, count(*) OVER () FROM grouped ORDER BY {order} LIMIT ? OFFSET ?
         """
-        rows = self._conn.execute(sql, [match, *window_args, *args, limit, offset]).fetchall()
-        total: int
-        if rows:
-            total = int(rows[0][2])
+        rows = self._conn.execute(sql, [*hits_args, *args, limit, offset]).fetchall()
+        if not rows and offset:  # past the end: the count comes from the first row
+            first = self._conn.execute(sql, [*hits_args, *args, 1, 0]).fetchone()
+            total = int(first[2]) if first else 0
         else:
-            total = self._count(match, window, window_args, where, args) if offset else 0
+            total = int(rows[0][2]) if rows else 0
         estimate = boundary is not None
         if estimate:
             total = self._extrapolate(total, boundary)
@@ -313,20 +343,19 @@ class SqliteSearch:
         share: float = (high - boundary) / (high - low + 1)
         return max(counted, round(counted / share))
 
-    def _count(self, match: str, window: str, window_args: list[object], where: str,
-               args: list[object]) -> int:
-        """Collapsed hit count, for a page past the end (the window count is absent)."""
-        return int(self._conn.execute(
-            f"SELECT count(DISTINCT coalesce(d.story_id, -d.snapshot_id))"
-            f" FROM search_fts JOIN search_docs d ON d.snapshot_id = search_fts.rowid"
-            f" WHERE search_fts MATCH ? {window.replace('rowid', 'search_fts.rowid')}"
-            f" AND {where}",
-            [match, *window_args, *args],
-        ).fetchone()[0])
-
     def _fetch(self, ids: Sequence[int], columns: str) -> list[Any]:
         return fetch_snapshots(self._rows, ids, columns)
 
     def _hits(self, ids: Sequence[int], terms: Sequence[str], scores: dict[int, float], *,
               with_story: bool = True) -> list[SearchHit]:
         return build_hits(self._rows, ids, terms, scores, with_story=with_story)
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
+    """Slices of at most `size`: SQLite caps the parameters of one statement."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _texts(docs: Sequence[IndexDoc]) -> list[Texts]:
+    """(title, text, keywords as stored) of each doc."""
+    return [(d.title, d.text, " ".join(split_keywords(d.keywords))) for d in docs]

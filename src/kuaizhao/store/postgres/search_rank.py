@@ -1,18 +1,7 @@
 """BM25 on PostgreSQL, computed the way SQLite's FTS5 `bm25()` computes it.
 
-Both backends must rank alike, so this copies FTS5's formula (sqlite.org/fts5.html,
-"The bm25() function", and `fts5Bm25Function` in fts5_aux.c). For each phrase i of
-the query,
-
-    IDF(i) = ln((N - n(i) + 0.5) / (n(i) + 0.5)), or 1e-6 when that is not positive
-    score  = sum over i of IDF(i) * f(i) * (k1 + 1) / (f(i) + k1 * (1 - b + b * D / avgdl))
-
-with k1 = 1.2 and b = 0.75; N is the number of indexed articles and avgdl their mean
-length in tokens (sums over table `search_totals`, kept by triggers), n(i) the articles
-holding phrase i anywhere in the index (counted here, once per query), D the article's
-tokens in all fields (`search_docs.length`), and f(i) its occurrences of the phrase
-weighted by field: title 10, body 1, keywords 2 (SQLite's `bm25(search_fts, 10.0, 1.0,
-2.0)`).
+Both backends must rank alike, so this is `store.bm25`'s formula in SQL. N and avgdl
+are sums over table `search_totals` (kept by triggers), D is `search_docs.length`.
 
 f(i) comes from `ts_rank_cd` without normalisation: for a lone word or a phrase every
 occurrence is one cover, worth the weight of its field, so with weights A 1.0, B 0.2,
@@ -27,14 +16,12 @@ token count stands in for it: an IDF from counts that large barely moves.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kuaizhao.store.bm25 import K1, B, idf
 from kuaizhao.store.postgres.search_terms import CONFIG
 
-K1 = 1.2
-B = 0.75
 # Field weights over 10 (ts_rank_cd accepts 0..1), in tsvector order D, C, B, A.
 _WEIGHTS = "'{0.1, 0.1, 0.2, 1.0}'"
 PHRASE_COUNT_LIMIT = 1_000
@@ -70,12 +57,6 @@ def score_args(phrases: Sequence[Phrase], idfs: Sequence[float], avgdl: float) -
     """The parameters of `score_sql(len(phrases))`, in its order."""
     terms = [v for i in idfs for v in (i, K1 + 1.0, K1, 1 - B, B, avgdl)]
     return [*terms, *(p[0] for p in phrases)]
-
-
-def idf(docs: int, holding: int) -> float:
-    """FTS5's IDF of a phrase held by `holding` of `docs` articles."""
-    value = math.log((docs - holding + 0.5) / (holding + 0.5))
-    return value if value > 0.0 else 1e-6
 
 
 class Bm25Stats:
