@@ -133,6 +133,13 @@ def run_trafilatura(page: Page) -> Output:
     return Output(doc.text or "", doc.title, _day(doc.date), authors)
 
 
+def run_trafilatura_text(page: Page, fast: bool) -> Output:
+    """trafilatura's `extract()` as most users call it: text only, no metadata."""
+    import trafilatura
+
+    return Output(trafilatura.extract(page.html, url=page.url, fast=fast) or "")
+
+
 def run_readability(page: Page) -> Output:
     import lxml.html
     from readability import Document
@@ -162,6 +169,8 @@ def run_gne(page: Page) -> Output:
 TOOLS: dict[str, Callable[[Page], Output]] = {
     "kuaizhao": run_kuaizhao, "kuaizhao-fast": lambda page: run_kuaizhao(page, fast=True),
     "trafilatura": run_trafilatura,
+    "trafilatura-extract": lambda page: run_trafilatura_text(page, fast=False),
+    "trafilatura-extract-fast": lambda page: run_trafilatura_text(page, fast=True),
     "readability": run_readability, "gne": run_gne,
 }
 
