@@ -60,18 +60,17 @@ def _submitter() -> Callable[[Sequence[Texts]], Future[list[Texts]]]:
     global _pool
     with _lock:
         if _pool is None:
-            try:
-                # forkserver: a fork of this process would copy its threads' locks mid-use.
-                _pool = ProcessPoolExecutor(1, mp_context=get_context("forkserver"))
-            except OSError as exc:
-                log.warning("cannot start a tokenizing process (%s); tokenizing here", exc)
-                return _in_process
+            # forkserver: a fork of this process would copy its threads' locks mid-use.
+            _pool = ProcessPoolExecutor(1, mp_context=get_context("forkserver"))
         pool = _pool
 
     def submit(chunk: Sequence[Texts]) -> Future[list[Texts]]:
         try:
             return pool.submit(tokenize, list(chunk))
-        except (BrokenProcessPool, RuntimeError):  # broken, or shut down at exit
+        except (BrokenProcessPool, RuntimeError, OSError) as exc:
+            # Broken, shut down at exit, or no process could be started (processes
+            # start on the first submit).
+            log.warning("no tokenizing process (%s); tokenizing in this one", exc)
             _discard()
             return _in_process(chunk)
 
