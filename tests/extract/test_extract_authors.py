@@ -91,3 +91,19 @@ def test_by_line_drops_the_place_it_was_filed_from() -> None:
     assert extract_article(page).author == ("Anna Sleegers",)
     page = _plain("", "<h5>By Jane Doe, John Roe</h5>")
     assert extract_article(page).author == ("Jane Doe", "John Roe")
+
+
+def test_yoast_card_in_the_sites_language() -> None:
+    page = _plain('<meta name="twitter:label1" content="Verfasst von">'
+                  '<meta name="twitter:data1" content="Gregor Meier">')
+    assert extract_article(page).author == ("Gregor Meier",)
+
+
+def test_a_visible_by_line_beats_a_declaration_naming_only_the_outlet() -> None:
+    page = _page([{"@type": "Organization", "name": "STERN.de"}], site="STERN.de",
+                 extra="<p>von Jemima Kelly, STERN.de</p>")
+    article = extract_article(page, "https://www.stern.de/x.html")
+    assert article.author == ("Jemima Kelly",)
+    assert any(e.rule == "'By …' line" for e in article.evidence)
+    outlet_only = _page([{"@type": "Organization", "name": "STERN.de"}], site="STERN.de")
+    assert extract_article(outlet_only, "https://www.stern.de/x.html").author == ("STERN.de",)

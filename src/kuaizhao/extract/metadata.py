@@ -79,6 +79,15 @@ _META: dict[str, tuple[str, str]] = {
 }
 
 
+# Yoast SEO's "Written by" label in the languages it ships (the card's label is
+# translated with the site's locale).
+_WRITTEN_BY = frozenset({
+    "written by", "verfasst von", "geschrieben von", "écrit par", "escrito por",
+    "scritto da", "geschreven door", "skriven av", "skrevet av", "skrevet af",
+    "napisane przez", "kirjoittanut",
+})
+
+
 def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
     meta = PageMeta()
     lang = root.get("lang") or root.get("xml:lang")
@@ -102,7 +111,7 @@ def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
             labels[key.removeprefix("twitter:label")] = value.lower()
         elif value and (key == "twitter:misc:written by" or (
                 key.startswith("twitter:data")
-                and labels.get(key.removeprefix("twitter:data")) == "written by")):
+                and labels.get(key.removeprefix("twitter:data")) in _WRITTEN_BY)):
             # Yoast SEO's reading card ("Written by" / name), on many WordPress sites.
             meta.author.append(("twitter:label written by", value))
     for el in tags.times:

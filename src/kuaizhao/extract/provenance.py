@@ -19,6 +19,7 @@ from kuaizhao.models import Evidence
 
 _BY_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+(?P<names>[^\d|•·]{3,120})$", re.I)
 _NOT_NAME = re.compile(r"https?://|www\.|@|\.com|facebook|twitter", re.I)
+_OUTLET_ONLY = " (the outlet)"
 
 
 @dataclass(slots=True)
@@ -85,20 +86,31 @@ def resolve_provenance(
         rule, conf = hit[1], hit[2]
     if not authors and wire is not None and wire.authors:
         authors, rule, conf = wire.authors, "wire dateline credit", 0.8
+    outlets = _outlet_keys(site_names, base_url)
     if not authors:
-        authors, rule = _declared_people(declared_authors, site_names, base_url)
+        authors, rule = _declared_people(declared_authors, outlets)
         conf = 0.8
-    if not authors:
-        for text in window_text:
-            m = _BY_LINE.match(text.strip())
-            if m:
-                authors, rule, conf = _without_dateline(split_names(m.group("names"))), \
-                    "'By …' line", 0.7
-                break
+    if not authors or rule.endswith(_OUTLET_ONLY):
+        # A visible "Von Jemima Kelly" names a person; a declaration naming only the
+        # outlet ("STERN.de") is the weaker evidence.
+        people = _by_line_people(window_text, outlets)
+        if people:
+            authors, rule, conf = people, "'By …' line", 0.7
     if authors:
         out.author = authors[:10]
         out.evidence.append(Evidence("author", rule, conf))
     return out
+
+
+def _by_line_people(window_text: list[str], outlets: list[str]) -> tuple[str, ...]:
+    """The people of the first "By …" / "Von …" line near the headline, without the
+    outlet and the place of filing ("von David Straub, MDR THÜRINGEN")."""
+    for text in window_text:
+        m = _BY_LINE.match(text.strip())
+        if m:
+            names = _without_dateline(split_names(m.group("names")))
+            return tuple(n for n in names if not _is_outlet(n, outlets))
+    return ()
 
 
 def _without_dateline(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -110,13 +122,12 @@ def _without_dateline(names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _declared_people(
-    declared: list[tuple[str, str]], site_names: list[str], base_url: str | None
+    declared: list[tuple[str, str]], outlets: list[str]
 ) -> tuple[tuple[str, ...], str]:
     """People named by the most trusted declaration that names any (JSON-LD, then meta
     tags, then rel/itemprop author), without the outlet itself ("heise online",
     "Condé Nast", "mdr.de"): sources are not merged, since each often repeats the others
     in another spelling ("You, Xiaoying")."""
-    outlets = [n for n in (_key(x) for x in [*site_names, _host_label(base_url)]) if n]
     groups = []
     for rule in dict.fromkeys(r for r, _ in declared):
         names = [n for r, value in declared if r == rule and not _NOT_NAME.search(value)
@@ -128,7 +139,7 @@ def _declared_people(
     for rule, names, _ in groups:
         if names:
             # Only the outlet is named anywhere: that is the page's own byline ("kicker").
-            return tuple(dict.fromkeys(names)), f"{rule} (the outlet)"
+            return tuple(dict.fromkeys(names)), f"{rule}{_OUTLET_ONLY}"
     return (), ""
 
 
@@ -141,6 +152,11 @@ _ORGANISATION = re.compile(
 
 def _key(text: str | None) -> str:
     return re.sub(r"\W+", "", text or "").lower()
+
+
+def _outlet_keys(site_names: list[str], base_url: str | None) -> list[str]:
+    """The outlet's names (site names, the host's name part) as `_key` compares them."""
+    return [n for n in (_key(x) for x in [*site_names, _host_label(base_url)]) if n]
 
 
 def _host_label(url: str | None) -> str | None:
