@@ -267,8 +267,11 @@ def measure_engine(label: str, search: Any, optimize: Callable[[], None],
     print(f"optimize {results[f'{label}_optimize_s']} s; after optimize:")
     measure(f"{label}_optimized")
 
-    # Other shapes: single characters (prefix queries), filters, listings.
+    # Other shapes: single characters (prefix queries) alone and beside other words,
+    # filters, listings.
     shapes = {"1-char 的": lambda: ours("的"), "1-char 锡": lambda: ours("锡"),
+              "的 发展": lambda: ours("的 发展"), "中 美": lambda: ours("中 美"),
+              "无锡 的": lambda: ours("无锡 的"),
               "发展 category:国内": lambda: ours("发展 category:国内"),
               "发展 source:source03": lambda: ours("发展 source:source03"),
               "listing": search.listing,

@@ -102,3 +102,24 @@ def test_a_rare_character_and_a_small_archive_stay_with_fts5(archive: SearchHarn
     monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 2_000)  # N < 2 · window: never
     assert archive.search.search(parse_query("的")).total > 250
     assert calls == [None, None]
+
+
+@pytest.mark.parametrize("q", ["太湖 的", "的 无锡", "无锡 的 category:国内", "的 发展 OR 太湖"])
+def test_a_common_character_beside_other_words_is_a_filter_with_the_same_ranking(
+        archive: SearchHarness, monkeypatch: Any, q: str) -> None:
+    split = sqlite_char_scan.common_characters(archive.conn, parse_query(q))
+    assert split[1] == ["的"]  # in nine of ten articles
+    with_filter = _page(archive, q)
+    monkeypatch.setattr(sqlite_search, "common_characters", lambda conn, query: (query, []))
+    fts = _page(archive, q)
+    assert [i for i, _ in with_filter[0]] == [i for i, _ in fts[0]]
+    assert with_filter[1:] == fts[1:]
+    assert [s for _, s in with_filter[0]] == pytest.approx([s for _, s in fts[0]], rel=1e-9)
+
+
+def test_only_common_characters_stay_phrases_when_rare_or_alone(archive: SearchHarness) -> None:
+    common = sqlite_char_scan.common_characters
+    assert common(archive.conn, parse_query("太湖 锡"))[1] == []  # 锡: one in fifty
+    assert common(archive.conn, parse_query("的"))[1] == []  # alone: the scan's case
+    ranked, required = common(archive.conn, parse_query("的 的"))
+    assert (ranked.groups, required) == ((("的",),), ["的"])  # one group always stays

@@ -20,12 +20,14 @@ K1 = 1.2
 B = 0.75
 # title, body, keywords: SQLite's `bm25(search_fts, 10.0, 1.0, 2.0)`.
 FIELD_WEIGHTS = (10.0, 1.0, 2.0)
+# The IDF of a phrase held by half of the articles or more.
+IDF_FLOOR = 1e-6
 
 
 def idf(docs: int, holding: int) -> float:
     """FTS5's IDF of a phrase held by `holding` of `docs` articles."""
     value = math.log((docs - holding + 0.5) / (holding + 0.5))
-    return value if value > 0.0 else 1e-6
+    return value if value > 0.0 else IDF_FLOOR
 
 
 def phrase_score(idf_value: float, frequency: float, length: float, avgdl: float) -> float:

@@ -30,13 +30,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kuaizhao.index.query import Query
 from kuaizhao.index.tokens import CJK_CHAR, term_match
-from kuaizhao.store.bm25 import FIELD_WEIGHTS, idf, phrase_score
+from kuaizhao.store.bm25 import FIELD_WEIGHTS, IDF_FLOOR, idf, phrase_score
 
 _PROBE = 200
+# A character in at least this share of the newest articles is taken to be in more than
+# half of all of them (common_characters).
+_COMMON_SHARE = 0.8
 # Reading an article here costs about as much as merging this many postings in FTS5
 # (at 1 M articles: 15 µs against 0.25 µs).
 _READ_COST = 60
@@ -47,10 +50,56 @@ _PREFIX = re.compile(r'"(.)"\*')
 
 def lone_character(query: Query) -> str | None:
     """The CJK character when `query` is that one character and nothing else."""
-    if len(query.groups) != 1 or len(query.groups[0]) != 1 or query.exclude:
+    if len(query.groups) != 1 or query.exclude:
         return None
-    m = _PREFIX.fullmatch(term_match(query.groups[0][0]) or "")
+    return _character(query.groups[0])
+
+
+def _character(group: tuple[str, ...]) -> str | None:
+    """The CJK character when an AND group is that one character alone."""
+    if len(group) != 1:
+        return None
+    m = _PREFIX.fullmatch(term_match(group[0]) or "")
     return m.group(1) if m and CJK_CHAR.fullmatch(m.group(1)) else None
+
+
+def common_characters(conn: sqlite3.Connection, query: Query) -> tuple[Query, list[str]]:
+    """`query` without the groups that are a lone character nearly every article holds,
+    and those characters, to be required by `character_filter` instead.
+
+    In a query of several words, `的 发展` or `中 美 贸易`, each lone character is still a
+    prefix merge over the whole archive. For a character held by more than half of the
+    articles FTS5's IDF is its floor, 1e-6, whatever the exact count; so the character
+    can be a filter instead of a phrase, and its term of the score is added back by
+    `with_characters` from a count in the text: the same matches, scores and order.
+    "Nearly every" is judged on the newest `_PROBE` articles with a margin
+    (`_COMMON_SHARE`); one group always stays, so a query of common characters only
+    becomes the lone-character case above.
+    """
+    chars = {i: c for i, g in enumerate(query.groups) if (c := _character(g)) is not None}
+    if not chars or len(query.groups) < 2:
+        return query, []
+    rows = conn.execute(
+        "SELECT s.title, s.text, d.keywords FROM search_docs d"
+        " JOIN snapshots s ON s.id = d.snapshot_id ORDER BY d.snapshot_id DESC LIMIT ?",
+        (_PROBE,)).fetchall()
+    if len(rows) < _PROBE:
+        return query, []  # a small archive: FTS5 is fast anyway
+    common = {i: c for i, c in chars.items()
+              if sum(any(c in f for f in row) for row in rows) >= _COMMON_SHARE * len(rows)}
+    if len(common) == len(query.groups):
+        common.pop(min(common))
+    if not common:
+        return query, []
+    kept = tuple(g for i, g in enumerate(query.groups) if i not in common)
+    return replace(query, groups=kept), list(common.values())
+
+
+def character_filter(chars: Sequence[str]) -> tuple[str, list[object]]:
+    """SQL on search_docs `d` requiring each of `chars` in the title, text or keywords."""
+    one = ("EXISTS (SELECT 1 FROM snapshots s WHERE s.id = d.snapshot_id AND"
+           " (instr(s.title, ?) OR instr(s.text, ?) OR instr(d.keywords, ?)))")
+    return " AND ".join([one] * len(chars)), [c for c in chars for _ in range(3)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +154,43 @@ def scan_window(conn: sqlite3.Connection, char: str, where: str, args: Sequence[
     holding = max(len(matches), min(docs, round(len(matches) / scanned * docs)))
     weight = idf(docs, holding)
     lengths = _lengths(conn, [m[0] for m in kept])
-    scored = []
-    for sid, *fields in kept:
-        frequency = sum(w * f.count(char) for w, f in zip(FIELD_WEIGHTS, fields, strict=True))
-        scored.append((sid, -phrase_score(weight, frequency, lengths.get(sid, avgdl), avgdl)))
+    scored = [(sid, -_term(weight, char, fields, lengths.get(sid, avgdl), avgdl))
+              for sid, *fields in kept]
     return Window(scored, boundary)
+
+
+def with_characters(conn: sqlite3.Connection, scored: list[tuple[int, float]],
+                    chars: Sequence[str]) -> list[tuple[int, float]]:
+    """`scored` (FTS5-style negated scores) with each of `chars` counted back in as the
+    phrase it was in the query: a character held by more than half of the articles,
+    whose IDF is FTS5's floor (`common_characters`)."""
+    _, avgdl = _averages(conn)
+    ids = [sid for sid, _ in scored]
+    lengths = _lengths(conn, ids)
+    fields = {r[0]: r[1:] for r in _texts(conn, ids)}
+    return [(sid, score - sum(_term(IDF_FLOOR, c, fields[sid], lengths.get(sid, avgdl), avgdl)
+                              for c in chars))
+            for sid, score in scored]
+
+
+def _term(weight: float, char: str, fields: Sequence[str], length: float,
+          avgdl: float) -> float:
+    """BM25's term for the prefix phrase of `char`: each occurrence of the character
+    begins exactly one indexed token, so its frequency in a field is a count."""
+    frequency = sum(w * f.count(char) for w, f in zip(FIELD_WEIGHTS, fields, strict=True))
+    return phrase_score(weight, frequency, length, avgdl)
+
+
+def _texts(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, str, str, str]]:
+    """(id, title, text, keywords) as indexed, for each of `ids`."""
+    out = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        out += conn.execute(
+            "SELECT s.id, s.title, s.text, d.keywords FROM search_docs d"
+            " JOIN snapshots s ON s.id = d.snapshot_id"
+            f" WHERE d.snapshot_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+    return out
 
 
 def _averages(conn: sqlite3.Connection) -> tuple[int, float]:

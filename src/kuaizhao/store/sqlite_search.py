@@ -27,7 +27,13 @@ from kuaizhao.store.search_engine import SORTS, IndexDoc
 from kuaizhao.store.search_filters import check_page, filters_sql
 from kuaizhao.store.search_hits import build_hits, fetch_snapshots, json_keywords
 from kuaizhao.store.search_originals import prefer_originals
-from kuaizhao.store.sqlite_char_scan import lone_character, scan_window
+from kuaizhao.store.sqlite_char_scan import (
+    character_filter,
+    common_characters,
+    lone_character,
+    scan_window,
+    with_characters,
+)
 
 # Title matches count ten times a body match; meta keywords twice (store/bm25.py).
 _RANK = f"bm25(search_fts, {', '.join(map(str, FIELD_WEIGHTS))})"
@@ -181,21 +187,42 @@ class SqliteSearch:
             return self._newest(query, offset, limit)
         where, args = filters_sql(query.category, query.source, query.since, query.until,
                                query.status)
-        char = lone_character(query)
+        ranked, required = common_characters(self._conn, query)
+        ranked_match = fts_match(ranked)
+        if ranked_match is None:  # only the common characters had words: rank them after all
+            ranked, required = query, []
+        else:
+            match = ranked_match
+        if required:  # see store/sqlite_char_scan.py
+            extra, extra_args = character_filter(required)
+            where, args = f"{where} AND {extra}", [*args, *extra_args]
+        char = lone_character(ranked)
         scan = scan_window(self._conn, char, where, args, RANK_WINDOW) if char else None
+        scored: list[tuple[int, float]] | None = None
         if scan is not None:  # see store/sqlite_char_scan.py
-            boundary = scan.boundary
-            hits_sql = "SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)"
-            hits_args: list[object] = [json.dumps(scan.scored)]
+            boundary, scored = scan.boundary, scan.scored
+            fts_hits = ""
         else:
             boundary = self._window_start(match, where, args)
             # MATERIALIZED below keeps bm25() inside the FTS scan.
-            hits_sql = (f"SELECT rowid AS id, {_RANK} AS score FROM search_fts"
+            fts_hits = (f"SELECT rowid AS id, {_RANK} AS score FROM search_fts"
                         " WHERE search_fts MATCH ?")
-            hits_args = [match]
+            hits_args: list[object] = [match]
             if boundary is not None:
-                hits_sql += " AND rowid > ?"
+                fts_hits += " AND rowid > ?"
                 hits_args.append(boundary)
+            if required:  # the window's scores, to add the characters' terms to
+                scored = [(r[0], r[1]) for r in self._conn.execute(
+                    f"WITH h AS MATERIALIZED ({fts_hits}) SELECT h.id, h.score FROM h"
+                    f" JOIN search_docs d ON d.snapshot_id = h.id WHERE {where}",
+                    [*hits_args, *args])]
+        if scored is not None:
+            if required:
+                scored = with_characters(self._conn, scored, required)
+            hits_sql = "SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)"
+            hits_args = [json.dumps(scored)]
+        else:
+            hits_sql = fts_hits
         order = "score, id" if sort == "relevance" else "sort_time DESC, id DESC"
         # Bare columns next to min() come from the row holding the minimum (SQLite).
         sql = f"""
