@@ -176,8 +176,8 @@ class SqliteSearch:
         A word matching more than `RANK_WINDOW` articles (after filters) is ranked among
         its newest `RANK_WINDOW` matches only, and the total is extrapolated from the
         share of the archive those cover: ranking every match of a word found in half a
-        million articles would take seconds. A lone common character finds that window
-        without FTS5 (store/sqlite_char_scan.py).
+        million articles would take seconds. Common single characters are found without
+        FTS5's prefix merge (`_ranked_window`).
         """
         check_page(offset, limit)
         if sort not in SORTS:
@@ -196,33 +196,8 @@ class SqliteSearch:
         if required:  # see store/sqlite_char_scan.py
             extra, extra_args = character_filter(required)
             where, args = f"{where} AND {extra}", [*args, *extra_args]
-        char = lone_character(ranked)
-        scan = scan_window(self._conn, char, where, args, RANK_WINDOW) if char else None
-        scored: list[tuple[int, float]] | None = None
-        if scan is not None:  # see store/sqlite_char_scan.py
-            boundary, scored = scan.boundary, scan.scored
-            fts_hits = ""
-        else:
-            boundary = self._window_start(match, where, args)
-            # MATERIALIZED below keeps bm25() inside the FTS scan.
-            fts_hits = (f"SELECT rowid AS id, {_RANK} AS score FROM search_fts"
-                        " WHERE search_fts MATCH ?")
-            hits_args: list[object] = [match]
-            if boundary is not None:
-                fts_hits += " AND rowid > ?"
-                hits_args.append(boundary)
-            if required:  # the window's scores, to add the characters' terms to
-                scored = [(r[0], r[1]) for r in self._conn.execute(
-                    f"WITH h AS MATERIALIZED ({fts_hits}) SELECT h.id, h.score FROM h"
-                    f" JOIN search_docs d ON d.snapshot_id = h.id WHERE {where}",
-                    [*hits_args, *args])]
-        if scored is not None:
-            if required:
-                scored = with_characters(self._conn, scored, required)
-            hits_sql = "SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)"
-            hits_args = [json.dumps(scored)]
-        else:
-            hits_sql = fts_hits
+        boundary, hits_sql, hits_args = self._ranked_window(match, ranked, required, where,
+                                                            args)
         order = "score, id" if sort == "relevance" else "sort_time DESC, id DESC"
         # Bare columns next to min() come from the row holding the minimum (SQLite).
         sql = f"""
@@ -345,6 +320,38 @@ class SqliteSearch:
         hits = self._hits(ids, (), {})
         return SearchPage(hits=tuple(hits), total=total, offset=offset, limit=limit,
                           total_is_estimate=many)
+
+    def _ranked_window(self, match: str, ranked: Query, required: list[str], where: str,
+                       args: list[object]) -> tuple[int | None, str, list[object]]:
+        """The newest `RANK_WINDOW` matches as SQL giving (id, score) with its parameters,
+        and the rowid below which matches are not ranked (None: all are).
+
+        FTS5 ranks them, unless the query is a lone common character (scanned) or has
+        common characters as filters (their score terms added back): then the scores are
+        computed here and passed in as JSON (store/sqlite_char_scan.py)."""
+        char = lone_character(ranked)
+        scan = scan_window(self._conn, char, where, args, RANK_WINDOW) if char else None
+        if scan is not None:
+            boundary, scored = scan.boundary, scan.scored
+        else:
+            boundary = self._window_start(match, where, args)
+            # MATERIALIZED (where this is used) keeps bm25() inside the FTS scan.
+            fts_hits = (f"SELECT rowid AS id, {_RANK} AS score FROM search_fts"
+                        " WHERE search_fts MATCH ?")
+            hits_args: list[object] = [match]
+            if boundary is not None:
+                fts_hits += " AND rowid > ?"
+                hits_args.append(boundary)
+            if not required:
+                return boundary, fts_hits, hits_args
+            scored = [(r[0], r[1]) for r in self._conn.execute(
+                f"WITH h AS MATERIALIZED ({fts_hits}) SELECT h.id, h.score FROM h"
+                f" JOIN search_docs d ON d.snapshot_id = h.id WHERE {where}",
+                [*hits_args, *args])]
+        if required:
+            scored = with_characters(self._conn, scored, required)
+        return (boundary, "SELECT value ->> 0 AS id, value ->> 1 AS score FROM json_each(?)",
+                [json.dumps(scored)])
 
     def _window_start(self, match: str, where: str, args: list[object]) -> int | None:
         """The rowid below which matches are not ranked, or None to rank them all."""
