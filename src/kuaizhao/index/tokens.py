@@ -70,6 +70,19 @@ def _string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def term_segments(term: str) -> list[tuple[bool, str]]:
+    """`term` cut into alternating (is CJK, text) runs, starting and ending with a
+    (possibly empty) non-CJK run: both engines build their phrases from these."""
+    segments: list[tuple[bool, str]] = []
+    pos = 0
+    for m in CJK_RUN.finditer(term):
+        segments.append((False, term[pos : m.start()]))
+        segments.append((True, m.group()))
+        pos = m.end()
+    segments.append((False, term[pos:]))
+    return segments
+
+
 def _pieces(term: str) -> Iterator[str]:
     """The phrase parts of one term, mirroring exactly what `index_text` emitted.
 
@@ -78,14 +91,7 @@ def _pieces(term: str) -> Iterator[str]:
     the query must include it. A single character with nothing after it may begin a
     longer run in the text, hence the prefix query.
     """
-    segments: list[tuple[bool, str]] = []
-    pos = 0
-    for m in CJK_RUN.finditer(term):
-        segments.append((False, term[pos : m.start()]))
-        segments.append((True, m.group()))
-        pos = m.end()
-    segments.append((False, term[pos:]))
-    segments = [(cjk, text) for cjk, text in segments if cjk or _has_token(text)]
+    segments = [(cjk, text) for cjk, text in term_segments(term) if cjk or _has_token(text)]
     for i, (cjk, text) in enumerate(segments):
         last = i == len(segments) - 1
         if not cjk:

@@ -31,6 +31,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from kuaizhao.index.query import Query
 from kuaizhao.index.tokens import CJK_CHAR, term_match
@@ -183,13 +184,16 @@ def _term(weight: float, char: str, fields: Sequence[str], length: float,
 
 def _texts(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, str, str, str]]:
     """(id, title, text, keywords) as indexed, for each of `ids`."""
-    out = []
+    return _by_ids(conn, "SELECT s.id, s.title, s.text, d.keywords FROM search_docs d"
+                   " JOIN snapshots s ON s.id = d.snapshot_id WHERE d.snapshot_id", ids)
+
+
+def _by_ids(conn: sqlite3.Connection, select: str, ids: list[int]) -> list[Any]:
+    """`select` + ` IN (…)` over `ids`, 500 at a time (SQLite's parameter limit)."""
+    out: list[Any] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        out += conn.execute(
-            "SELECT s.id, s.title, s.text, d.keywords FROM search_docs d"
-            " JOIN snapshots s ON s.id = d.snapshot_id"
-            f" WHERE d.snapshot_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        out += conn.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk).fetchall()
     return out
 
 
@@ -204,14 +208,8 @@ def _averages(conn: sqlite3.Connection) -> tuple[int, float]:
 
 def _lengths(conn: sqlite3.Connection, ids: list[int]) -> dict[int, float]:
     """Each snapshot's indexed tokens in all columns, from FTS5's docsize table."""
-    out: dict[int, float] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for sid, size in conn.execute(
-                f"SELECT id, sz FROM search_fts_docsize WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk):
-            out[sid] = float(sum(_varints(size)))
-    return out
+    return {sid: float(sum(_varints(size)))
+            for sid, size in _by_ids(conn, "SELECT id, sz FROM search_fts_docsize WHERE id", ids)}
 
 
 def _varints(blob: bytes) -> list[int]:

@@ -20,7 +20,13 @@ from collections import Counter
 from functools import lru_cache, partial
 
 from kuaizhao.index.query import Query
-from kuaizhao.index.tokens import CJK_RUN, bigrams, boolean_expression, index_text
+from kuaizhao.index.tokens import (
+    CJK_RUN,
+    bigrams,
+    boolean_expression,
+    index_text,
+    term_segments,
+)
 
 CONFIG = "kuaizhao_search"
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -76,14 +82,7 @@ def _pieces(term: str) -> list[list[str]]:
     holds its last character as a token of its own; a single character at the end of
     the term may begin a longer run in the text (the caller makes it a prefix).
     """
-    segments: list[tuple[bool, str]] = []
-    pos = 0
-    for m in CJK_RUN.finditer(term):
-        segments.append((False, term[pos : m.start()]))
-        segments.append((True, m.group()))
-        pos = m.end()
-    segments.append((False, term[pos:]))
-    segments = [(cjk, text) for cjk, text in segments if cjk or normalize(text)]
+    segments = [(cjk, text) for cjk, text in term_segments(term) if cjk or normalize(text)]
     out: list[list[str]] = []
     for i, (cjk, text) in enumerate(segments):
         last = i == len(segments) - 1
