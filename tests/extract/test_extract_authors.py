@@ -107,3 +107,89 @@ def test_a_visible_by_line_beats_a_declaration_naming_only_the_outlet() -> None:
     assert any(e.rule == "'By …' line" for e in article.evidence)
     outlet_only = _page([{"@type": "Organization", "name": "STERN.de"}], site="STERN.de")
     assert extract_article(outlet_only, "https://www.stern.de/x.html").author == ("STERN.de",)
+
+
+def test_by_line_read_from_a_part_of_a_dateline() -> None:
+    page = _plain("", "<div>Do 25.04.24 | 14:07 Uhr | Von <span>Eva Kirchner-Rätsch</span></div>")
+    assert extract_article(page).author == ("Eva Kirchner-Rätsch",)
+
+
+def test_the_first_by_line_decides_and_the_outlet_alone_is_no_person() -> None:
+    # Teasers further down credit other people: they are not this article's byline.
+    related = "".join(f"<h3>Another story number {i}</h3><p>By REUTERS</p>" for i in range(3))
+    page = _page([], meta_author="", extra=f"<p>By JERUSALEM POST STAFF</p>{related}")
+    assert "REUTERS" not in extract_article(page, "https://www.jpost.example/x").author
+
+
+def test_a_by_line_with_words_that_are_no_names_is_no_byline() -> None:
+    page = _plain("", "<p>By TPN, in News, Portugal, Business · 31 Jan 2025</p>")
+    assert extract_article(page).author == ()
+
+
+def test_labelled_author_field_anywhere_on_the_page() -> None:
+    side = ("<ul><li><strong>Datum</strong> 28.04.2023</li>"
+            "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>")
+    page = (f"<html><body><h1>A headline long enough</h1>{BODY}</p>"
+            + "<p>Filler paragraph between the story and the sidebar.</p>" * 80
+            + f"{side}</body></html>").encode()
+    article = extract_article(page)
+    assert article.author == ("Roman Goncharenko",)
+    assert any(e.rule == "labelled author field" for e in article.evidence)
+    assert extract_article(_plain("", "<p>Author: the editors of this site</p>")).author == ()
+
+
+def test_element_marked_as_byline_names_each_person() -> None:
+    byline = ('<div class="article-byline"><div class="article-origins">'
+              '<span class="simple">Birgit Baumann</span> <span class="simple">Anna Giulia Fink'
+              '</span></div></div>')
+    article = extract_article(_plain("", byline))
+    assert article.author == ("Birgit Baumann", "Anna Giulia Fink")
+    assert any(e.rule.startswith("element marked as byline") for e in article.evidence)
+    split_name = ('<address class="byline"><a rel="nofollow"><span class="firstname">Ingrid'
+                  '</span> <span class="lastname">Treborg</span></a></address>')
+    assert extract_article(_plain("", split_name)).author == ("Ingrid Treborg",)
+
+
+def test_marked_element_parts_about_date_or_place_are_not_names() -> None:
+    byline = ('<div class="solar-author"><div class="solar-author-origin">São Paulo</div>'
+              '<div class="solar-author-date">19/05/2024 15h27</div></div>')
+    assert extract_article(_plain("", byline)).author == ()
+    sentence = '<p class="author-note">The Russian and Syrian defense ministries</p>'
+    assert extract_article(_plain("", sentence)).author == ()
+
+
+def test_marked_element_only_near_the_headline() -> None:
+    far = ("<p>Filler paragraph between the story and the comments.</p>" * 80
+           + '<span class="comment-author">Jane Reader</span><span class="author">John Roe</span>')
+    page = f"<html><body><h1>A headline long enough</h1>{BODY}</p>{far}</body></html>".encode()
+    assert extract_article(page).author == ()
+
+
+def test_json_ld_person_with_a_role_after_the_name() -> None:
+    role = "Povilas Aleksandravičius, Mykolo Romerio universiteto profesorius, Lrt.lt"
+    assert extract_article(_page([{"@type": "Person", "name": role}])).author == (
+        "Povilas Aleksandravičius",)
+    listed = "Mamokete Modiba, Claire Benit-Gbaffou and Tanya Zack"
+    assert extract_article(_page([{"@type": "Person", "name": listed}])).author == (
+        "Mamokete Modiba", "Claire Benit-Gbaffou", "Tanya Zack")
+
+
+def test_the_fuller_json_ld_author_list_wins() -> None:
+    # Yoast's Article object names one author; the site's own NewsArticle names both.
+    one = json.dumps({"@type": "Article", "author": {"@type": "Person", "name": "Till Eckert"}})
+    page = _page([{"@type": "Person", "name": n} for n in ("Till Eckert", "Max Bernhard")],
+                 extra=f'<script type="application/ld+json">{one}</script>')
+    assert extract_article(page).author == ("Till Eckert", "Max Bernhard")
+
+
+def test_byline_window_anchors_on_the_h1_when_the_declared_headline_differs() -> None:
+    # JSON-LD's headline is another wording; a sub-heading further down repeats part of it.
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Ist die Bratwurst eine Illusion? "
+                     "Das harte Geschäft", "author": {"@type": "Organization", "name": "MDR"}})
+    page = (f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+            "<h1>Das harte Geschäft mit dem Tod: Warum weniger geschlachtet wird</h1>"
+            "<p>von David Straub, MDR THÜRINGEN</p>" + BODY + "</p>"
+            + "<p>More of the story in many paragraphs that follow here.</p>" * 40
+            + "<h3>Ist die Bratwurst eine Illusion?</h3><p>By Someone Else</p>"
+            + "</body></html>").encode()
+    assert extract_article(page, "https://www.mdr.de/x.html").author == ("David Straub",)

@@ -37,6 +37,7 @@ from kuaizhao.models import Article, Evidence
 
 CHINA = "Asia/Shanghai"
 _WINDOW_BEFORE, _WINDOW_AFTER = 4, 25
+_MIN_HEADLINE_CHARS = 10  # an <h1> shorter than this is a logo or a section name
 _MAX_BYLINE_LINE = 200
 _MIN_BODY_CHARS = 20
 
@@ -96,7 +97,7 @@ def extract_article(
     if title and title.site_name:
         site_names.append(title.site_name)
     prov = resolve_provenance(
-        near_title, list(body.bylines), wire, meta.author, meta.source, site_names, lines, url,
+        near_title, list(body.bylines), wire, meta, site_names, lines, url,
         [line.text for line in window],
     )
     evidence.extend(prov.evidence)
@@ -144,18 +145,34 @@ def extract_article(
 
 
 def _byline_window(lines: list[Line], title: str) -> list[Line]:
-    """Lines around the headline, where datelines and 来源 live."""
+    """Lines around the headline, where datelines and 来源 live.
+
+    The anchor, best first: a heading that says the chosen headline; an <h1> that
+    contains it or is contained in it; another line that says it; the page's first
+    real <h1> (the chosen headline may be a declared one the page does not show); a
+    lesser heading that contains it or is contained in it (a sub-heading repeating
+    part of the headline sits far below the byline, so it comes last).
+    """
     target = norm(title)
-    index = None
+    found: dict[str, int] = {}
     if target:
         for i, line in enumerate(lines):
             if not line.heading and len(line.text) < len(title) // 2:
                 continue  # cannot hold the headline; norm() on every line is costly
             n = norm(line.text)
-            if n == target or (line.heading and n and (n in target or target in n)):
-                index = i
+            if n == target:
+                found["heading" if line.heading else "line"] = i
                 if line.heading:
                     break
+            elif line.heading and n and (n in target or target in n):
+                found.setdefault("h1" if line.tag == "h1" else "sub-heading", i)
+    if not found.keys() & {"heading", "h1", "line"}:
+        first_h1 = next((i for i, line in enumerate(lines) if line.tag == "h1"
+                         and len(norm(line.text)) >= _MIN_HEADLINE_CHARS), None)
+        if first_h1 is not None:
+            found["first h1"] = first_h1
+    index = next((found[k] for k in ("heading", "h1", "line", "first h1", "sub-heading")
+                  if k in found), None)
     if index is None:
         return lines[:60]
     return lines[max(0, index - _WINDOW_BEFORE): index + _WINDOW_AFTER]

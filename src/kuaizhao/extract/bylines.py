@@ -39,7 +39,10 @@ _JUNK_TAIL = re.compile(
 _WRAPPERS = "()（）[]【】「」<>《》"
 _NAME_SPLIT = re.compile(
     r"\s*(?:[、,，;；/|&]|\s+(?:and|und|et|y|e|og|och|en|和|与)\s+|\s{2,})\s*")
-_BY_PREFIX = re.compile(r"^(?:by|von|par|por|door|av|af)\s+", re.I)
+# The word before a byline's names: "By …", "Von …", "Par …", "Por …", "Door …" (Italian
+# "di" only where a whole line is a byline: it also starts surnames, "Di Maio").
+BY_WORDS = r"by|von|par|por|door|av|af"
+_BY_PREFIX = re.compile(rf"^(?:{BY_WORDS})\s+", re.I)
 # "Corina Gall (cog.)": a staff code after the name.
 _NAME_CODE = re.compile(r"\s*(?:[(（][\w.]{1,6}[)）]|기자|記者|记者)$")
 _AUTHOR_JUNK = re.compile(

@@ -13,11 +13,26 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from kuaizhao.extract.bylines import BylineField, WireDateline, split_names
+from kuaizhao.extract.bylines import BY_WORDS, BylineField, WireDateline, split_names
+from kuaizhao.extract.metadata import PageMeta
 from kuaizhao.extract.textlines import Line
 from kuaizhao.models import Evidence
 
-_BY_LINE = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+(?P<names>[^\d|•·]{3,120})$", re.I)
+_BY_LINE = re.compile(rf"^(?:{BY_WORDS}|di)\s+(?P<names>[^\d|•·]{{3,120}})$", re.I)
+# "Autorin/Autor Roman Goncharenko", "Author: Jane Doe", "Texto: Ana Ruiz": a labelled
+# author field. The words that also start ordinary lines ("Text", "Reporter") need a colon.
+_AUTHOR_LABEL = re.compile(
+    r"^(?:(?:autor(?:in|en)?|authors?|auteure?s?|autore|autora|forfatter|författare|yazar)"
+    r"(?:\s*/\s*autor(?:in)?)?\s*[:：]?|(?:text|texte|texto|tekst|reporter)\s*[:：])\s*"
+    r"(?P<names>[^\d|•·:：]{3,120})$", re.I)
+# Parts of one line: "Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner-Rätsch".
+_LINE_PARTS = re.compile(r"\s+[|•·]\s+")
+_MAX_LABEL_LINE = 80
+# Lower-case words that belong to names ("Ursula von der Leyen", "Pedro de la Cruz").
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "da", "di", "del", "della", "la", "le",
+                        "du", "bin", "al", "el", "zu", "y", "e", "dos", "das", "ter", "ten"})
+_CJK_NAME = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_CJK_ROLE = re.compile(r"编辑|作者|记者|来源|责任|编者|供稿")
 _NOT_NAME = re.compile(r"https?://|www\.|@|\.com|facebook|twitter", re.I)
 _OUTLET_ONLY = " (the outlet)"
 
@@ -37,8 +52,7 @@ def resolve_provenance(
     near_title: list[BylineField],
     in_body: list[BylineField],
     wire: WireDateline | None,
-    declared_authors: list[tuple[str, str]],
-    declared_source: list[tuple[str, str]],
+    meta: PageMeta,
     site_names: list[str],
     lines: list[Line],
     base_url: str | None,
@@ -64,9 +78,9 @@ def resolve_provenance(
     if hit := first("source"):
         out.source = _outlet(hit[0])
         out.evidence.append(Evidence("source", hit[1], hit[2]))
-    elif declared_source:
-        out.source = _outlet(declared_source[0][1])
-        out.evidence.append(Evidence("source", declared_source[0][0], 0.6))
+    elif meta.source:
+        out.source = _outlet(meta.source[0][1])
+        out.evidence.append(Evidence("source", meta.source[0][0], 0.6))
 
     if hit := first("reposted_from"):
         out.reposted_from = _outlet(hit[0])
@@ -88,29 +102,68 @@ def resolve_provenance(
         authors, rule, conf = wire.authors, "wire dateline credit", 0.8
     outlets = _outlet_keys(site_names, base_url)
     if not authors:
-        authors, rule = _declared_people(declared_authors, outlets)
+        authors, rule = _declared_people(meta.author, outlets)
         conf = 0.8
-    if not authors or rule.endswith(_OUTLET_ONLY):
-        # A visible "Von Jemima Kelly" names a person; a declaration naming only the
-        # outlet ("STERN.de") is the weaker evidence.
-        people = _by_line_people(window_text, outlets)
-        if people:
-            authors, rule, conf = people, "'By …' line", 0.7
+    # A visible "Von Jemima Kelly" names a person; a declaration naming only the outlet
+    # ("STERN.de") is the weaker evidence.
+    if (not authors or rule.endswith(_OUTLET_ONLY)) and (
+            shown := _shown_people(window_text, lines, meta.marked_bylines, outlets)):
+        authors, rule, conf = shown
     if authors:
         out.author = authors[:10]
         out.evidence.append(Evidence("author", rule, conf))
     return out
 
 
-def _by_line_people(window_text: list[str], outlets: list[str]) -> tuple[str, ...]:
-    """The people of the first "By …" / "Von …" line near the headline, without the
-    outlet and the place of filing ("von David Straub, MDR THÜRINGEN")."""
-    for text in window_text:
-        m = _BY_LINE.match(text.strip())
-        if m:
-            names = _without_dateline(split_names(m.group("names")))
-            return tuple(n for n in names if not _is_outlet(n, outlets))
-    return ()
+def _shown_people(
+    window_text: list[str], lines: list[Line], marked: list[str], outlets: list[str]
+) -> tuple[tuple[str, ...], str, float] | None:
+    """People of a byline the page shows, best first: a "By …" / "Von …" line (or part
+    of a line) near the headline; a labelled author field anywhere ("Autorin/Autor
+    Roman Goncharenko", "Author: …"); an element near the headline whose class marks it
+    as the byline (`class="author"`, `article-byline`).
+
+    The first hit of each rule decides for that rule (later ones are related articles).
+    The outlet and the place of filing are dropped ("von David Straub, MDR THÜRINGEN");
+    anything else that does not look like a name makes the hit no byline at all
+    ("By TPN, in News, Portugal", "The Russian and Syrian defense ministries")."""
+    by_line = next((m.group("names") for text in window_text
+                    for part in _LINE_PARTS.split(text.strip())
+                    if (m := _BY_LINE.match(part))), None)
+    if by_line and (names := _people(by_line, outlets, full_names=False)):
+        return names, "'By …' line", 0.7
+    label = next((m.group("names") for line in lines if len(line.text) <= _MAX_LABEL_LINE
+                  for part in _LINE_PARTS.split(line.text)
+                  if (m := _AUTHOR_LABEL.match(part))), None)
+    if label and (names := _people(label, outlets, full_names=True)):
+        return names, "labelled author field", 0.7
+    near = " ".join(window_text)
+    element = next((text for text in marked if text.split(" | ")[0] in near), None)
+    if element and (names := _people(element, outlets, full_names=True)):
+        return names, "element marked as byline (class) near the headline", 0.6
+    return None
+
+
+def _people(text: str, outlets: list[str], full_names: bool) -> tuple[str, ...]:
+    parts = [p for p in text.split(" | ") if not re.fullmatch(BY_WORDS, p, re.I)]
+    if len(parts) > 1 and all(" " not in p for p in parts):
+        parts = [" ".join(parts)]  # <span>Ingrid</span> <span>Treborg</span>: one name
+    names = _without_dateline(tuple(n for p in parts for n in split_names(p)))
+    people = tuple(n for n in names if not _is_outlet(n, outlets))
+    ok = all(_looks_like_name(n, full_names) for n in people)
+    return people if ok else ()
+
+
+def _looks_like_name(name: str, full: bool) -> bool:
+    """'Anna Giulia Fink', 'Dr. Max Kolter', '松岡大地' (and 'AFP' unless `full`): not
+    'Stand', 'in News', 'November 18'."""
+    if re.search(r"[!?;:：\"“”«»\d]", name):
+        return False
+    if _CJK_NAME.search(name):
+        return 2 <= len(name.replace(" ", "")) <= 8 and not _CJK_ROLE.search(name)
+    words = name.split()
+    return (2 if full else 1) <= len(words) <= 5 and all(
+        w in _PARTICLES or (w[0].isalpha() and not w[0].islower()) for w in words)
 
 
 def _without_dateline(names: tuple[str, ...]) -> tuple[str, ...]:
@@ -135,6 +188,13 @@ def _declared_people(
         groups.append((rule, names, [n for n in names if not _is_outlet(n, outlets)]))
     for rule, _, people in groups:
         if people:
+            # A declaration that names every one of these people and more is the
+            # fuller list (one JSON-LD object names one author, another all three).
+            # Only JSON-LD: a page's rel="author" links also credit related articles.
+            keys = {_key(n) for n in people}
+            fuller = [(r, p) for r, _, p in groups if r.startswith("json-ld")
+                      and rule.startswith("json-ld") and keys < {_key(n) for n in p}]
+            rule, people = max(fuller, key=lambda g: len(g[1])) if fuller else (rule, people)
             return tuple(dict.fromkeys(people)), rule
     for rule, names, _ in groups:
         if names:
