@@ -77,3 +77,10 @@ def test_truncated_json_ld_headline_takes_the_full_one() -> None:
 def test_json_ld_entities_are_unescaped() -> None:
     page = _page(ld="Interimstrainer: &quot;Nicht mehr viel zu verlieren&quot;")
     assert extract_article(page).title == 'Interimstrainer: "Nicht mehr viel zu verlieren"'
+
+
+def test_korean_jamo_bar_separates_the_site_name() -> None:
+    headline = "장동혁, 한동훈 제명했지만… 부담 커졌다"
+    page = _page(title=f"{headline}-정치ㅣ한국일보", og=f"{headline}-정치ㅣ한국일보",
+                 h1=headline, site="한국일보")
+    assert extract_article(page).title == headline

@@ -20,9 +20,10 @@ import lxml.html
 
 # A separator between headline and site/channel names in <title> and og:title.
 # "»" and "-" count only with spaces around them: « » are quotes in German and French
-# titles and "Berlin-Lichterfelde" is one word.
+# titles and "Berlin-Lichterfelde" is one word. Korean sites write the bar as the jamo
+# "ㅣ" ("제목-정치ㅣ한국일보"), which never stands alone inside a word.
 _SEPARATORS = re.compile(
-    r"\s*(?:_|\||｜|丨|--|::)\s*|\s+(?:—|–|-|·|»|/|\*)\s+|\s-(?=\S)|(?<=\S)-\s")
+    r"\s*(?:_|\||｜|丨|ㅣ|--|::)\s*|\s+(?:—|–|-|·|»|/|\*)\s+|\s-(?=\S)|(?<=\S)-\s")
 # Only for agreement: "标题-股票频道-和讯网" offers "标题" when another source says so.
 _LOOSE_SEPARATORS = re.compile(r"\s*[-—–·•]\s*")
 
