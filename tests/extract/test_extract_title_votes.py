@@ -84,3 +84,19 @@ def test_korean_jamo_bar_separates_the_site_name() -> None:
     page = _page(title=f"{headline}-정치ㅣ한국일보", og=f"{headline}-정치ㅣ한국일보",
                  h1=headline, site="한국일보")
     assert extract_article(page).title == headline
+
+
+def test_title_part_the_page_shows_as_a_line_is_the_headline() -> None:
+    # No <h1>, no declarations: "标题-站名" with an unspaced hyphen, the headline in a <div>.
+    headline = "阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU"
+    page = (f"<html><head><title>{headline}-EDN 电子技术设计</title></head><body>"
+            f"<div class='title'>{headline}</div><p>{'芯片的正文内容足够长。' * 20}</p>"
+            "</body></html>").encode()
+    assert extract_article(page).title == headline
+    page = page.replace(f"<div class='title'>{headline}</div>".encode(), b"")
+    assert extract_article(page).title == f"{headline}-EDN 电子技术设计"
+
+
+def test_title_that_is_only_a_site_name_is_no_candidate() -> None:
+    page = _page(title="-铜雀历史网", h1="疫情一刀切政策怎么投诉举报")
+    assert extract_article(page).title == "疫情一刀切政策怎么投诉举报"

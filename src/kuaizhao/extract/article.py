@@ -68,7 +68,7 @@ def extract_article(
     lines = page_lines(root)
     declared_sites = [opts.source_name] if opts.source_name else []
     declared_sites += [v for _, v in meta.site_name]
-    title = choose_title(root, meta.title, declared_sites)
+    title = choose_title(root, meta.title, declared_sites, lines)
     title_text = title.value if title else ""
     if title:
         evidence.append(Evidence("title", title.rule, title.confidence))

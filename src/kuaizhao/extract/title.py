@@ -14,9 +14,12 @@ better, and ties fall back to the order in `_WEIGHTS`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import lxml.html
+
+from kuaizhao.extract.textlines import Line
 
 # A separator between headline and site/channel names in <title> and og:title.
 # "»" and "-" count only with spaces around them: « » are quotes in German and French
@@ -26,6 +29,7 @@ _SEPARATORS = re.compile(
     r"\s*(?:_|\||｜|丨|ㅣ|--|::)\s*|\s+(?:—|–|-|·|»|/|\*)\s+|\s-(?=\S)|(?<=\S)-\s")
 # Only for agreement: "标题-股票频道-和讯网" offers "标题" when another source says so.
 _LOOSE_SEPARATORS = re.compile(r"\s*[-—–·•]\s*")
+_LEADING_SEPARATOR = re.compile(r"\s*(?:[-—–_|｜·•]|ㅣ)")
 
 # source → weight; order = tie-break preference.
 _WEIGHTS: dict[str, float] = {
@@ -54,13 +58,16 @@ def norm(text: str) -> str:
 
 
 def choose_title(
-    root: lxml.html.HtmlElement, declared: list[tuple[str, str]], site_names: list[str]
+    root: lxml.html.HtmlElement, declared: list[tuple[str, str]], site_names: list[str],
+    lines: Sequence[Line] = (),
 ) -> TitleChoice | None:
     """The best-supported headline among declared titles, <h1> and <title>.
 
     `site_names` (og:site_name, the JSON-LD publisher, the configured source name) are
     cut from the end of any candidate; other trailing segments ("| Sport", "- kicker")
-    are cut only when another source names the shorter reading.
+    are cut only when another source names the shorter reading, or, for <title>, when
+    the page shows the shorter reading as a line of its own (`lines`: "标题-EDN 电子技术
+    设计" on a page with no <h1> and "标题" in a <div>).
     """
     head_title = ""
     title_el = root.find(".//title")
@@ -92,10 +99,19 @@ def choose_title(
     best: dict[str, tuple[int, str, str]] = {}  # norm → (rank, source, text) most trusted
     visible: dict[str, str] = {}  # norm → the <h1> wording (the page's own quotes, case)
     ranks = {source: i for i, source in enumerate(_WEIGHTS)}
+    shown: set[str] = set()
+
+    def shown_lines() -> set[str]:
+        if not shown:
+            shown.update(norm(x.text) for x in lines if len(x.text) <= _MAX_CHARS)
+        return shown
+
     for i, (source, text) in enumerate(raw):
+        if source == "<title>" and _LEADING_SEPARATOR.match(text):
+            continue  # "-铜雀历史网": the site name alone, the headline left out
         others = {norm(t): t for j, (_, t) in enumerate(raw) if j != i}
         text = _untruncated(text, others)
-        text = _reading(text, set(others), sites, source == "<title>")
+        text = _reading(text, set(others), sites, shown_lines if source == "<title>" else None)
         key = norm(text)
         if not (_MIN_CHARS <= len(key) <= _MAX_CHARS):
             continue
@@ -127,14 +143,17 @@ def _untruncated(text: str, others: dict[str, str]) -> str:
     return min(longer, key=len) if longer else text
 
 
-def _reading(text: str, others: set[str], sites: set[str], is_head_title: bool) -> str:
+def _reading(
+    text: str, others: set[str], sites: set[str], shown: Callable[[], set[str]] | None
+) -> str:
     """The part of a candidate that is the headline.
 
     A known site name at the end is cut; "headline - 栏目 - 频道 - 站名" (a long first
     segment before short navigation names) keeps the first segment; otherwise the whole
     text, unless a part of it is exactly what another source says ("标题-和讯网" when
-    the <h1> says "标题", "Opinion | Headline" when it says "Headline"). <title> with no
-    support falls back to its longest part.
+    the <h1> says "标题", "Opinion | Headline" when it says "Headline"). For <title>
+    (`shown` given), a leading part the page shows as a line of its own is next; then
+    its longest part.
     """
     cuts = list(_SEPARATORS.finditer(text))
     while cuts:
@@ -156,7 +175,13 @@ def _reading(text: str, others: set[str], sites: set[str], is_head_title: bool) 
                         text[final.end():]):
             if norm(reading) in others:
                 return reading.strip()
-    return max(parts, key=len) if is_head_title and parts else text
+    if shown is None:
+        return text
+    for found in (cuts, list(_LOOSE_SEPARATORS.finditer(text))):
+        for reading in (text[:found[-1].start()], text[:found[0].start()]) if found else ():
+            if len(norm(reading)) >= _MIN_CHARS and norm(reading) in shown():
+                return reading.strip()
+    return max(parts, key=len) if parts else text
 
 
 def _source_of(rule: str) -> str | None:
