@@ -82,3 +82,27 @@ def test_body_keeps_text_next_to_detached_elements() -> None:
     assert len(body.paragraphs) == 6
     assert all("各地将陆续落实" in p for p in body.paragraphs)
     assert not any("首页" in p or "版权所有" in p for p in body.paragraphs)
+
+
+def test_layout_table_is_read_as_blocks_not_rows() -> None:
+    # Older government sites lay the page out in nested tables, the article in one cell.
+    article = "".join(f"<p>第{i}条 为了深化国家监察体制改革，加强对所有行使公权力的公职人员的监督，"
+                      "实现国家监察全面覆盖。</p>" for i in range(8))
+    page = ("<html><body><table><tr><td><table><tr><td>添加收藏夹 | 设为首页</td></tr></table>"
+            f"</td></tr><tr><td>{article}</td></tr></table></body></html>")
+    tree = parse_page(page.encode(), None, 1 << 20).tree
+    assert tree is not None
+    body = extract_body(tree, None, "", fast=False)
+    assert len(body.paragraphs) >= 8
+    assert not any(p.startswith("|") or p.endswith("|") for p in body.paragraphs)
+
+
+def test_data_table_keeps_its_rows() -> None:
+    rows = "".join(f"<tr><td>{i}</td><td>选手{i}</td><td>{100 - i}</td></tr>" for i in range(6))
+    text = "".join(f"<p>第{i}段：比赛结束后，积分榜前六名的情况如下表所示，各队差距不大。</p>"
+                   for i in range(6))
+    page = f"<html><body><article>{text}<table>{rows}</table></article></body></html>"
+    tree = parse_page(page.encode(), None, 1 << 20).tree
+    assert tree is not None
+    body = extract_body(tree, None, "", fast=False)
+    assert any(p.startswith("|") and "选手3" in p for p in body.paragraphs)

@@ -27,13 +27,17 @@ def _fields(line: str) -> dict[str, str]:
         ("原标题：无锡放大“三个效应”", {"original_title": "无锡放大“三个效应”"}),
         ("类别:国内 发布时间:2024-02-07", {"category": "国内", "published": "2024-02-07"}),
         ("来源：人民资讯 | 分享到 微博", {"source": "人民资讯"}),
+        ("文/张三 图/李四", {"author": "张三", "photo": "李四"}),
+        ("编辑/苏芳", {"editor": "苏芳"}),
+        ("(编辑：文静)", {"editor": "文静"}),
     ],
 )
 def test_parse_byline(line: str, expected: dict[str, str]) -> None:
     assert _fields(line) == expected
 
 
-@pytest.mark.parametrize("line", ["全文共三千字", "他说来源于生活", "时间就是金钱", ""])
+@pytest.mark.parametrize(
+    "line", ["全文共三千字", "他说来源于生活", "时间就是金钱", "时间/地点：北京", "中文/英文", ""])
 def test_no_false_labels(line: str) -> None:
     assert parse_byline(line) == []
 
@@ -48,6 +52,28 @@ def test_wire_dateline_with_reporters() -> None:
 def test_generic_outlet_needs_the_dateline_form() -> None:
     assert wire_dateline("北京商报讯（记者 岳品瑜 董晗萱）5月20日") is not None
     assert wire_dateline("这家报社表示电视转播将继续") is None
+
+
+def test_own_outlet_dateline_credits_without_a_repost() -> None:
+    own = wire_dateline("本报讯（记者 张三 李四）今天上午……")
+    assert own is not None
+    assert own.own
+    assert own.authors == ("张三", "李四")
+    staff = wire_dateline("本站讯（职工通讯员 李琴雯 刘会）为深入推进")
+    assert staff is not None
+    assert staff.authors == ("李琴雯", "刘会")
+    assert wire_dateline("本报记者 张三") is None
+    wire = wire_dateline("新华社北京2月7日电（记者 张三）")
+    assert wire is not None
+    assert not wire.own
+
+
+def test_names_that_name_nobody_and_staff_codes() -> None:
+    assert split_names("未知") == ()
+    assert split_names("网络整理") == ()
+    assert split_names("支全明 SF099") == ("支全明",)
+    assert split_names("文静") == ("文静",)  # a name, not the label 文
+    assert split_names("文/张三") == ("张三",)
 
 
 def test_split_names() -> None:

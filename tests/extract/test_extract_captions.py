@@ -44,6 +44,18 @@ def test_image_gets_its_caption_and_absolute_url() -> None:
     assert article.images[0].alt == "现场"
 
 
+def test_photo_credit_line_in_the_body_is_a_caption() -> None:
+    article = extract_article(_page("<p>◎ 图：@人民日报微博截图</p>"))
+    assert "◎ 图：@人民日报微博截图" in article.captions
+    assert "微博截图" not in article.text
+
+
+def test_teaser_headline_under_its_picture_is_no_caption() -> None:
+    card = ("<ul><li><a href='/b.html'><img src='b.jpg'></a><p><strong>"
+            "<a href='/b.html'>80后中年男：中医叫我好好补肾</a></strong></p></li></ul>")
+    assert "80后中年男：中医叫我好好补肾" not in extract_article(_page(card)).captions
+
+
 def test_sentence_after_image_stays_in_body() -> None:
     sentence = "张建锋表示，这款芯片的性能是同类产品的十倍以上，并将在年内上市销售。"
     article = extract_article(_page(f"<p><img src='a.jpg'></p><p>{sentence}</p>"))

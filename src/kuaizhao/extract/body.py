@@ -71,6 +71,7 @@ def extract_body(
     it decides whether trafilatura's quick pass is trusted (module docstring).
     """
     _drop_invisible(tree)
+    _unwrap_layout_tables(tree)
     raw, rule = _run_trafilatura(tree, url, fast, prose_chars)
     title_n = norm(title)
     result = _clean(raw.splitlines(), title_n)
@@ -104,6 +105,33 @@ def _drop_invisible(tree: lxml.html.HtmlElement) -> None:
             else:
                 parent.text = (parent.text or "") + el.tail
         parent.remove(el)
+
+
+# A table that lays out the page (tables inside tables, a cell holding prose, a single
+# row or column, as on older government and university sites) is a stack of blocks, not
+# data: trafilatura would print it row by row as "| … |", a whole article in one cell.
+_LAYOUT_CELL_CHARS = 200
+_TABLE_PARTS = ("tbody", "thead", "tfoot", "tr", "td", "th")
+
+
+def _unwrap_layout_tables(tree: lxml.html.HtmlElement) -> None:
+    body = tree.find("body")
+    if body is None:
+        return
+    for table in list(body.iter("table")):
+        parts = [el for el in table.iter(*_TABLE_PARTS)
+                 if next(el.iterancestors("table"), None) is table]
+        if _is_layout(table, parts):
+            for el in (table, *parts):
+                el.tag = "div"
+
+
+def _is_layout(table: lxml.html.HtmlElement, parts: list[lxml.html.HtmlElement]) -> bool:
+    rows = [el for el in parts if el.tag == "tr"]
+    cells = [el for el in parts if el.tag in ("td", "th")]
+    if len(rows) < 2 or len(cells) < 2 * len(rows) - 1 or table.find(".//table") is not None:
+        return True  # one row, one column (each row a single cell), or tables in tables
+    return any(len(el.text_content()) > _LAYOUT_CELL_CHARS for el in cells)
 
 
 # trafilatura's cleaning deletes these subtrees too (its MANUALLY_CLEANED list), and the
@@ -189,6 +217,9 @@ def _clean(
 def _classify(line: str, bylines: list[BylineField], credits: list[str]) -> str | None:
     """Return the part of `line` that is body text; file the rest as byline or credit."""
     fields = parse_byline(line)
+    if fields and fields[0].start <= 2 and fields[0].field == "photo":
+        credits.append(line)  # "◎ 图：@人民日报微博截图": a photo credit, kept as a caption
+        return None
     if fields and fields[0].start <= 2:
         tail = _inline_remainder(line, fields)
         bylines.extend(fields if tail is None else fields[:1])

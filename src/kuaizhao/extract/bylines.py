@@ -22,13 +22,17 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("责任编辑", "editor"), ("责编", "editor"), ("值班编辑", "editor"), ("编辑", "editor"),
     ("作者", "author"), ("记者", "author"), ("撰文", "author"), ("文", "author"),
     ("类别", "category"), ("栏目", "category"), ("分类", "category"), ("频道", "category"),
+    # Photo credits only end the value before them ("文/张三 图/李四"); nobody reads them.
+    ("摄影", "photo"), ("图", "photo"),
 )
 _FIELD = dict(_LABELS)
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[\s|｜丨/【\[（(\d:：,，;；.]))(?P<label>"
     + "|".join(re.escape(label) for label, _ in sorted(_LABELS, key=lambda x: -len(x[0])))
-    + r")\s*[:：]\s*"
+    + r")\s*(?P<sep>[:：/／])\s*"
 )
+# Credits also written "文/张三", "编辑/李四"; other labels need a colon ("时间/地点").
+_SLASH_LABELS = frozenset({"文", "作者", "记者", "撰文", "编辑", "责任编辑", "责编", "摄影", "图"})
 # Labels for which a value needs no colon: "责任编辑 张三" is common, "文 张三" is not safe.
 _BARE_LABEL_RE = re.compile(r"^(?P<label>责任编辑|责编)\s+(?=\S)")
 # Trailing page furniture that shares the byline line.
@@ -43,11 +47,18 @@ _NAME_SPLIT = re.compile(
 # "di" only where a whole line is a byline: it also starts surnames, "Di Maio").
 BY_WORDS = r"by|von|par|por|door|av|af"
 _BY_PREFIX = re.compile(rf"^(?:{BY_WORDS})\s+", re.I)
-# "Corina Gall (cog.)": a staff code after the name.
-_NAME_CODE = re.compile(r"\s*(?:[(（][\w.]{1,6}[)）]|기자|記者|记者)$")
+# "Corina Gall (cog.)", "支全明 SF099": a staff code after the name.
+_NAME_CODE = re.compile(r"\s*(?:[(（][\w.]{1,6}[)）]|기자|記者|记者|\s[A-Z]{1,4}\d{2,6})$")
+# One-character labels need a separator after them: 文静 is a name, "文/张三" a credit.
 _AUTHOR_JUNK = re.compile(
-    r"^(?:本报|本网|本台)?(?:记者|通讯员|特约记者|实习生|作者|文|图|摄影?)[\s:：]*"
+    r"^(?:本报|本网|本台)?(?:(?:记者|通讯员|特约记者|实习生|作者|摄影)[\s:：/／]*"
+    r"|[文图摄](?:[\s:：/／]+|$))"
 )
+# What a byline says when it names nobody: "作者：未知", "来源：网络整理".
+NOBODY = frozenset({
+    "未知", "佚名", "匿名", "不详", "网络", "网络整理", "综合", "本站", "网友", "小编", "管理员",
+    "系统管理员", "admin", "administrator", "unknown", "anonymous",
+})
 
 WIRE_OUTLETS = (
     "新华社", "中新社", "中新网", "中国新闻网", "人民网", "央视网", "央视新闻", "中央广播电视总台",
@@ -62,6 +73,11 @@ _WIRE_RE = re.compile(
     + "|".join(sorted(WIRE_OUTLETS, key=len, reverse=True))
     + r")(?:客户端)?[\u4e00-\u9fff]{0,10}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯|消息)[】\]]?"
     + _CREDIT
+)
+# "本报讯（记者 张三）", "本网北京2月7日电": the page's own outlet; a credit, not a repost.
+_OWN_RE = re.compile(
+    r"^\s*[【\[]?(?P<outlet>本报|本网|本站|本台|本刊)"
+    r"(?:[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电|[\u4e00-\u9fff]{0,6}?讯)[】\]]?" + _CREDIT
 )
 _GENERIC_WIRE_RE = re.compile(
     r"^\s*[【\[]?(?P<outlet>[\u4e00-\u9fff]{2,8}(?:社|网|报|台))(?:客户端)?"
@@ -80,7 +96,8 @@ class BylineField:
 
 def parse_byline(line: str) -> list[BylineField]:
     """Every labelled field in `line`, values trimmed of furniture and brackets."""
-    matches = list(_LABEL_RE.finditer(line))
+    matches = [m for m in _LABEL_RE.finditer(line)
+               if m.group("sep") in ":：" or m.group("label") in _SLASH_LABELS]
     if not matches:
         bare = _BARE_LABEL_RE.match(line)
         if bare is None:
@@ -103,7 +120,8 @@ def clean_value(raw: str) -> str:
     value = _JUNK_TAIL.sub("", raw).strip(" \t\u3000|｜丨:：-—·•,，;；")
     if len(value) >= 2 and value[0] in _WRAPPERS and value[-1] in _WRAPPERS:
         value = value[1:-1].strip()
-    return value.strip(_WRAPPERS + " ") if value.count("（") != value.count("）") else value
+    unbalanced = value.count("（") != value.count("）") or value.count("(") != value.count(")")
+    return value.strip(_WRAPPERS + " ") if unbalanced else value
 
 
 def split_names(value: str, one_person_per_space: bool = True) -> tuple[str, ...]:
@@ -121,7 +139,8 @@ def split_names(value: str, one_person_per_space: bool = True) -> tuple[str, ...
     names = []
     for part in parts:
         name = _NAME_CODE.sub("", _BY_PREFIX.sub("", _AUTHOR_JUNK.sub("", part))).strip(" .。")
-        if name and len(name) <= 40 and not re.search(r"\d{3,}|https?:", name):
+        if (name and len(name) <= 40 and name.lower() not in NOBODY
+                and not re.search(r"\d{3,}|https?:", name)):
             names.append(name)
     return tuple(dict.fromkeys(names))
 
@@ -131,15 +150,18 @@ class WireDateline:
     outlet: str
     authors: tuple[str, ...]
     end: int  # where the dateline ends in the paragraph
+    own: bool = False  # "本报讯": the publishing outlet itself, not a wire service
 
 
 def wire_dateline(paragraph: str) -> WireDateline | None:
-    """'新华社北京2月7日电（记者 张三 李四）…' → outlet 新华社, authors (张三, 李四)."""
-    m = _WIRE_RE.match(paragraph) or _GENERIC_WIRE_RE.match(paragraph)
+    """'新华社北京2月7日电（记者 张三 李四）…' → outlet 新华社, authors (张三, 李四);
+    '本报讯（记者 张三）' → the page's own outlet (`own`), author 张三."""
+    own = _OWN_RE.match(paragraph)
+    m = own or _WIRE_RE.match(paragraph) or _GENERIC_WIRE_RE.match(paragraph)
     if m is None or not m.group(0).strip():
         return None
     credit = m.group("credit") or ""
     authors: tuple[str, ...] = ()
     if credit and re.search(r"记者|通讯员|作者", credit):
         authors = split_names(re.sub(r"^.*?(?:记者|通讯员|作者)", "", credit))
-    return WireDateline(m.group("outlet"), authors, m.end())
+    return WireDateline(m.group("outlet"), authors, m.end(), own=own is not None)

@@ -113,7 +113,11 @@ def _follows_image(el: lxml.html.HtmlElement) -> bool:
 
 def _looks_like_caption(el: lxml.html.HtmlElement, text: str) -> bool:
     """Shape of a caption right under an image: centred, or opened like one, or a
-    short label that is not a sentence (body sentences end with 。！？ or a period)."""
+    short label that is not a sentence (body sentences end with 。！？ or a period),
+    and not a link (the headline of a teaser card)."""
+    linked = "".join(a.text_content() for a in el.iter("a"))
+    if linked and "".join(linked.split()) == "".join(text.split()):
+        return False  # a card's headline under its picture, linking to another article
     style = (el.get("style") or "").replace(" ", "").lower()
     centred = "text-align:center" in style or (el.get("align") or "").lower() == "center"
     if centred or el.tag == "center" or _CAPTION_OPENING.match(text):

@@ -85,7 +85,7 @@ def resolve_provenance(
     if hit := first("reposted_from"):
         out.reposted_from = _outlet(hit[0])
         out.evidence.append(Evidence("reposted_from", hit[1], hit[2]))
-    elif wire is not None:
+    elif wire is not None and not wire.own:
         out.reposted_from = wire.outlet
         out.evidence.append(Evidence("reposted_from", "wire dateline (…电/讯)", 0.75))
     elif out.source and site_names and not any(_same_outlet(out.source, s) for s in site_names):
@@ -205,7 +205,9 @@ def _declared_people(
 
 _ORGANISATION = re.compile(
     r"\b(?:GmbH|AG|Inc|Ltd|LLC|Media|Group|Verlag|Redaktion|Newsroom|Staff|Online)\b|"
-    r"Condé Nast|[-‑]Redaktion$|编辑部|新闻网|日报社|报社|新聞(?:社)?$",
+    r"Condé Nast|[-‑]Redaktion$|编辑部|新闻网|日报社|报社|新聞(?:社)?$|"
+    # Recommendation widgets sign their boxes "by Taboola" beside the article.
+    r"\b(?:Taboola|Outbrain|Revcontent|ZergNet|Plista)\b",
     re.I,
 )
 
