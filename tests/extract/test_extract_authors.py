@@ -193,3 +193,9 @@ def test_byline_window_anchors_on_the_h1_when_the_declared_headline_differs() ->
             + "<h3>Ist die Bratwurst eine Illusion?</h3><p>By Someone Else</p>"
             + "</body></html>").encode()
     assert extract_article(page, "https://www.mdr.de/x.html").author == ("David Straub",)
+
+
+def test_editor_that_names_nobody_is_no_editor() -> None:
+    page = _plain("", "<p>责任编辑：系统管理员</p>")
+    assert extract_article(page).editor is None
+    assert extract_article(_plain("", "<p>责任编辑：张申</p>")).editor == "张申"

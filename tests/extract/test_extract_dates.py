@@ -107,3 +107,11 @@ def test_round_trip_with_offset(moment: datetime, minutes: int) -> None:
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     result = parse_datetime(text, CST, NOW)
     assert result is None or result.value.tzinfo is not None
+
+
+def test_compact_date_inside_a_code_is_no_date() -> None:
+    assert find_datetime("增值电信业务许可证 浙 B2-20181004", CST) is None
+    assert find_datetime("京ICP备20181004号", CST) is None
+    hit = find_datetime("发布 20240207", CST)
+    assert hit is not None
+    assert hit[0].value.day == 7

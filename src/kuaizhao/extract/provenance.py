@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from kuaizhao.extract.bylines import BY_WORDS, BylineField, WireDateline, split_names
+from kuaizhao.extract.bylines import BY_WORDS, NOBODY, BylineField, WireDateline, split_names
 from kuaizhao.extract.metadata import PageMeta
 from kuaizhao.extract.textlines import Line
 from kuaizhao.models import Evidence
@@ -69,8 +69,8 @@ def resolve_provenance(
                 return f.value, f"{where}: {f.label}", conf
         return None
 
-    if hit := first("editor"):
-        out.editor = _one_name(hit[0])
+    if (hit := first("editor")) and (editor := _one_name(hit[0])):
+        out.editor = editor
         out.evidence.append(Evidence("editor", hit[1], hit[2]))
     if hit := first("original_title"):
         out.original_title = hit[0]
@@ -238,9 +238,12 @@ def _is_outlet(name: str, outlets: list[str]) -> bool:
                for o in outlets)
 
 
-def _one_name(value: str) -> str:
+def _one_name(value: str) -> str | None:
+    """The names in `value` as one string; None when it names nobody ("管理员")."""
     names = split_names(value)
-    return names[0] if len(names) == 1 else "、".join(names) if names else value
+    if not names:
+        return None if value.strip().lower() in NOBODY else value
+    return "、".join(names)
 
 
 def _outlet(value: str) -> str:
