@@ -59,18 +59,20 @@ def page_lines(root: lxml.html.HtmlElement, max_lines: int = 5000) -> list[Line]
 
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
-        name = el.tag if isinstance(el.tag, str) else ""
+        name = el.tag
         if event == "start":
             depth += 1
-            if not name or name in SKIP_TAGS or depth > MAX_DEPTH:
+            if name.__class__ is not str or name in SKIP_TAGS or depth > MAX_DEPTH:
                 walker.skip_subtree()  # its "end" event still comes, and adds its tail
                 skipped.add(el)
                 continue
             if name in BLOCK_TAGS:
-                flush(tag)
+                if parts or links:
+                    flush(tag)
                 tag = name
-            if el.text:
-                parts.append(el.text)
+            text = el.text
+            if text:
+                parts.append(text)
             if name == "a":
                 href = el.get("href")
                 if href:
@@ -79,11 +81,13 @@ def page_lines(root: lxml.html.HtmlElement, max_lines: int = 5000) -> list[Line]
                         links.append((label, href))
         else:
             depth -= 1
-            if name in BLOCK_TAGS and el not in skipped:
+            if (parts or links) and name in BLOCK_TAGS and el not in skipped:
                 flush(tag)
-            if el is not root and el.tail:
-                parts.append(el.tail)
-        if len(lines) >= max_lines:
-            break
+            if el is not root:
+                tail = el.tail
+                if tail:
+                    parts.append(tail)
+            if len(lines) >= max_lines:
+                break
     flush(tag)
     return lines
