@@ -199,3 +199,26 @@ def test_editor_that_names_nobody_is_no_editor() -> None:
     page = _plain("", "<p>责任编辑：系统管理员</p>")
     assert extract_article(page).editor is None
     assert extract_article(_plain("", "<p>责任编辑：张申</p>")).editor == "张申"
+
+
+def test_closing_credit_beats_a_byline_naming_the_outlet() -> None:
+    # sina.com.cn: "作者：新京报" beside "来源：新京报"; the reporters close the text.
+    paragraphs = "".join(f"<p>第{i}段，庭审最后，法庭宣布休庭，择期宣判，旁听人员陆续离场。</p>"
+                         for i in range(6))
+    page = ("<html><body><h1>青岛市政协原主席汲斌昌受审</h1>"
+            "<div>2024年05月16日 17:02 来源：新京报 作者：新京报</div>"
+            f"<div class='article'>{paragraphs}<p>（总台央视记者 奚丹霓 张赛）</p></div>"
+            "</body></html>").encode()
+    article = extract_article(page, "https://news.sina.com.cn/c/2024-05-16/doc.shtml")
+    assert article.author == ("奚丹霓", "张赛")
+    assert article.source == "新京报"
+    without_credit = page.replace("<p>（总台央视记者 奚丹霓 张赛）</p>".encode(), b"")
+    assert extract_article(without_credit).author == ("新京报",)  # nobody else is named
+
+
+def test_site_name_under_a_country_registry_is_the_outlet() -> None:
+    page = _page([{"@type": "Person", "name": "sina_mobile"}])
+    assert extract_article(page, "https://finance.sina.com.cn/a.html").author == ("sina_mobile",)
+    page = _page([{"@type": "Person", "name": "sina_mobile"}, {"@type": "Person",
+                                                              "name": "张三"}])
+    assert extract_article(page, "https://finance.sina.com.cn/a.html").author == ("张三",)

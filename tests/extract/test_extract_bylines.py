@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuaizhao.extract.bylines import parse_byline, split_names, wire_dateline
+from kuaizhao.extract.bylines import closing_credit, parse_byline, split_names, wire_dateline
 
 
 def _fields(line: str) -> dict[str, str]:
@@ -66,6 +66,19 @@ def test_own_outlet_dateline_credits_without_a_repost() -> None:
     wire = wire_dateline("新华社北京2月7日电（记者 张三）")
     assert wire is not None
     assert not wire.own
+
+
+@pytest.mark.parametrize(("paragraph", "names"), [
+    ("法庭宣布休庭。（总台央视记者 奚丹霓 张赛）", ("奚丹霓", "张赛")),
+    ("……。（记者 张三 通讯员 李四）", ("张三", "李四")),
+    ("（本报记者 张三、李四）", ("张三", "李四")),
+    ("（文/王五）", ("王五",)),
+    ("（完）", ()),
+    ("他说（记者注：此处有误）", ()),
+    ("现场图片（新华社记者 张三 摄）", ()),  # a photo credit, not the text's reporters
+])
+def test_closing_credit(paragraph: str, names: tuple[str, ...]) -> None:
+    assert closing_credit(paragraph) == names
 
 
 def test_names_that_name_nobody_and_staff_codes() -> None:

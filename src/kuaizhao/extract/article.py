@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from kuaizhao.extract.body import extract_body, prose_chars
-from kuaizhao.extract.bylines import BylineField, parse_byline, wire_dateline
+from kuaizhao.extract.bylines import BylineField, closing_credit, parse_byline, wire_dateline
 from kuaizhao.extract.captions import take_captions
 from kuaizhao.extract.category import choose_category
 from kuaizhao.extract.dates import zone
@@ -80,6 +80,7 @@ def extract_article(
     body = extract_body(root, url, title_text, opts.fast, prose_chars(lines))
     paragraphs = list(body.paragraphs)
     wire = wire_dateline(paragraphs[0]) if paragraphs else None
+    closing = next((names for p in reversed(paragraphs[-3:]) if (names := closing_credit(p))), ())
     text = "\n\n".join(paragraphs)
 
     language, lang_rule = detect_language(text or " ".join(x.text for x in lines[:200]),
@@ -97,7 +98,7 @@ def extract_article(
     if title and title.site_name:
         site_names.append(title.site_name)
     prov = resolve_provenance(
-        near_title, list(body.bylines), wire, meta, site_names, lines, url,
+        near_title, list(body.bylines), wire, closing, meta, site_names, lines, url,
         [line.text for line in window],
     )
     evidence.extend(prov.evidence)

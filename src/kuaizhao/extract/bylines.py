@@ -165,3 +165,22 @@ def wire_dateline(paragraph: str) -> WireDateline | None:
     if credit and re.search(r"记者|通讯员|作者", credit):
         authors = split_names(re.sub(r"^.*?(?:记者|通讯员|作者)", "", credit))
     return WireDateline(m.group("outlet"), authors, m.end(), own=own is not None)
+
+
+# "……当庭表示认罪悔罪。（总台央视记者 奚丹霓 张赛）": reporters credited at the end.
+_CLOSING_CREDIT = re.compile(
+    r"[（(](?P<credit>[^（）()]{0,12}?(?:记者|通讯员|实习生|作者|文\s*/)[^（）()]{2,40})[）)]\s*$")
+_CREDIT_ROLE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:记者|通讯员|实习生|作者)|文\s*/")
+_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+
+
+def closing_credit(paragraph: str) -> tuple[str, ...]:
+    """The reporters named in brackets at the end of a paragraph, Chinese names only."""
+    m = _CLOSING_CREDIT.search(paragraph[-60:])
+    if m is None:
+        return ()
+    parts = re.split(r"[\s、，,]+", _CREDIT_ROLE.sub(" ", m.group("credit")))
+    names = [p for p in parts if p]
+    if not names or not all(_CHINESE_NAME.fullmatch(n) and n not in NOBODY for n in names):
+        return ()
+    return tuple(dict.fromkeys(names))

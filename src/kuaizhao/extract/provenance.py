@@ -52,6 +52,7 @@ def resolve_provenance(
     near_title: list[BylineField],
     in_body: list[BylineField],
     wire: WireDateline | None,
+    closing: tuple[str, ...],
     meta: PageMeta,
     site_names: list[str],
     lines: list[Line],
@@ -94,25 +95,45 @@ def resolve_provenance(
     if out.reposted_from:
         out.reposted_from_url = _link_for(out.reposted_from, lines, base_url)
 
-    authors: tuple[str, ...] = ()
-    if hit := first("author"):
-        authors = split_names(hit[0])
-        rule, conf = hit[1], hit[2]
-    if not authors and wire is not None and wire.authors:
-        authors, rule, conf = wire.authors, "wire dateline credit", 0.8
-    outlets = _outlet_keys(site_names, base_url)
-    if not authors:
-        authors, rule = _declared_people(meta.author, outlets)
-        conf = 0.8
-    # A visible "Von Jemima Kelly" names a person; a declaration naming only the outlet
-    # ("STERN.de") is the weaker evidence.
-    if (not authors or rule.endswith(_OUTLET_ONLY)) and (
-            shown := _shown_people(window_text, lines, meta.marked_bylines, outlets)):
-        authors, rule, conf = shown
-    if authors:
-        out.author = authors[:10]
-        out.evidence.append(Evidence("author", rule, conf))
+    # The outlets this page names: not authors ("作者：新京报" where 来源 is 新京报).
+    named = [*site_names, out.source or "", out.reposted_from or "", wire.outlet if wire else ""]
+    outlets = _outlet_keys(named, base_url)
+    if found := _authors(first("author"), wire, closing, meta, outlets, window_text, lines):
+        out.author = found[0][:10]
+        out.evidence.append(Evidence("author", found[1], found[2]))
     return out
+
+
+def _authors(
+    labelled: tuple[str, str, float] | None, wire: WireDateline | None,
+    closing: tuple[str, ...], meta: PageMeta, outlets: list[str], window_text: list[str],
+    lines: list[Line],
+) -> tuple[tuple[str, ...], str, float] | None:
+    """(people, rule, confidence), best evidence first: a Chinese byline field (作者 /
+    记者), the wire dateline's credit, the closing credit （记者 …）, the most trusted
+    declaration naming a person, a byline the page shows. A source that names only the
+    outlet ("作者：新京报", JSON-LD "STERN.de") yields to any of the others, and is the
+    answer only when nobody else is named: that is then the page's own byline."""
+    outlet_only = None
+    if labelled:
+        names = split_names(labelled[0])
+        people = tuple(n for n in names if not _is_outlet(n, outlets))
+        if people:
+            return people, labelled[1], labelled[2]
+        if names:
+            outlet_only = (names, labelled[1] + _OUTLET_ONLY, labelled[2])
+    if wire is not None and wire.authors:
+        return wire.authors, "wire dateline credit", 0.8
+    if closing:
+        return closing, "closing credit （记者 …）", 0.75
+    declared, rule = _declared_people(meta.author, outlets)
+    if declared and not rule.endswith(_OUTLET_ONLY):
+        return declared, rule, 0.8
+    if shown := _shown_people(window_text, lines, meta.marked_bylines, outlets):
+        return shown
+    if outlet_only:
+        return outlet_only
+    return (declared, rule, 0.8) if declared else None
 
 
 def _shown_people(
@@ -221,12 +242,18 @@ def _outlet_keys(site_names: list[str], base_url: str | None) -> list[str]:
     return [n for n in (_key(x) for x in [*site_names, _host_label(base_url)]) if n]
 
 
+# The registry's own level under a country code: .com.cn, .gov.cn, .co.uk, .ac.jp.
+_SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "co", "or", "ne", "go"})
+
+
 def _host_label(url: str | None) -> str | None:
     """'https://www.mdr.de/x' → 'mdr': the name part of the host."""
     host = urlsplit(url).hostname if url else None
     if not host:
         return None
     labels = [x for x in host.split(".") if x not in {"www", "m", "news"}]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL:
+        return labels[-3]  # finance.sina.com.cn → sina, not com
     return labels[-2] if len(labels) >= 2 else (labels[0] if labels else None)
 
 
