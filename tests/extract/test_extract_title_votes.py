@@ -100,3 +100,15 @@ def test_title_part_the_page_shows_as_a_line_is_the_headline() -> None:
 def test_title_that_is_only_a_site_name_is_no_candidate() -> None:
     page = _page(title="-铜雀历史网", h1="疫情一刀切政策怎么投诉举报")
     assert extract_article(page).title == "疫情一刀切政策怎么投诉举报"
+
+
+def test_heading_above_the_dateline_beats_a_section_name_in_title() -> None:
+    headline = "2019年中国人文地理学术年会在重庆成功举行"
+    page = ("<html><head><title>新闻动态--中国地理学会官网</title></head><body>"
+            "<h3>首页 - 新闻动态</h3>"
+            f"<h5>{headline}</h5><div>发布时间：2019-05-18 来源：中国地理学会</div>"
+            f"<p>{'年会在西南大学举行，来自全国的学者参加了会议并作报告。' * 12}</p>"
+            "</body></html>").encode()
+    article = extract_article(page)
+    assert article.title == headline
+    assert any(e.rule == "heading above dateline" for e in article.evidence)

@@ -38,6 +38,8 @@ from kuaizhao.models import Article, Evidence
 CHINA = "Asia/Shanghai"
 _WINDOW_BEFORE, _WINDOW_AFTER = 4, 25
 _MIN_HEADLINE_CHARS = 10  # an <h1> shorter than this is a logo or a section name
+_DATELINE_SEARCH = 300  # lines; a dateline further down is not the article's
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _MAX_BYLINE_LINE = 200
 _MIN_BODY_CHARS = 20
 
@@ -68,7 +70,8 @@ def extract_article(
     lines = page_lines(root)
     declared_sites = [opts.source_name] if opts.source_name else []
     declared_sites += [v for _, v in meta.site_name]
-    title = choose_title(root, meta.title, declared_sites, lines)
+    title = choose_title(root, [*meta.title, *_heading_above_dateline(lines)], declared_sites,
+                         lines)
     title_text = title.value if title else ""
     if title:
         evidence.append(Evidence("title", title.rule, title.confidence))
@@ -177,6 +180,23 @@ def _byline_window(lines: list[Line], title: str) -> list[Line]:
     if index is None:
         return lines[:60]
     return lines[max(0, index - _WINDOW_BEFORE): index + _WINDOW_AFTER]
+
+
+def _heading_above_dateline(lines: list[Line]) -> list[tuple[str, str]]:
+    """On a page without an <h1>, the heading right above the first "发布时间 / 来源"
+    line: older Chinese sites put the headline in an <h3>–<h5> there and give <title>
+    the section's name ("新闻动态--中国地理学会官网")."""
+    if any(line.tag == "h1" for line in lines):
+        return []
+    for i, line in enumerate(lines[:_DATELINE_SEARCH]):
+        if len(line.text) > _MAX_BYLINE_LINE or not any(
+                f.field in ("published", "source") for f in parse_byline(line.text)):
+            continue
+        for above in lines[max(0, i - 2):i][::-1]:
+            if above.tag in _SUBHEADINGS:
+                return [("heading above dateline", above.text)]
+        return []
+    return []
 
 
 def _times(

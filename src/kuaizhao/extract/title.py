@@ -37,6 +37,7 @@ _WEIGHTS: dict[str, float] = {
     "meta headline": 1.0,
     "og:title": 0.5,
     "twitter:title": 0.5,
+    "heading above dateline": 0.5,  # only on pages without an <h1> (article.py)
     "<title>": 0.5,
     "h1": 0.5,
     "meta title": 0.25,
