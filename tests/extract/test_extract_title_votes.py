@@ -112,3 +112,11 @@ def test_heading_above_the_dateline_beats_a_section_name_in_title() -> None:
     article = extract_article(page)
     assert article.title == headline
     assert any(e.rule == "heading above dateline" for e in article.evidence)
+
+
+def test_space_between_chinese_words_separates_the_site_name_when_the_page_shows_it() -> None:
+    headline = "【不忘初心 牢记使命】我院举办2019年药学技能大赛"
+    page = (f"<html><head><title>{headline} 湖南省中医药研究院附属医院</title></head><body>"
+            f"<div>{headline}</div><p>{'比赛内容分为理论考试与基本技能竞赛两部分。' * 12}</p>"
+            "</body></html>").encode()
+    assert extract_article(page).title == headline

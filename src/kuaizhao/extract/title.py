@@ -29,6 +29,7 @@ _SEPARATORS = re.compile(
     r"\s*(?:_|\||｜|丨|ㅣ|--|::)\s*|\s+(?:—|–|-|·|»|/|\*)\s+|\s-(?=\S)|(?<=\S)-\s")
 # Only for agreement: "标题-股票频道-和讯网" offers "标题" when another source says so.
 _LOOSE_SEPARATORS = re.compile(r"\s*[-—–·•]\s*")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _LEADING_SEPARATOR = re.compile(r"\s*(?:[-—–_|｜·•]|ㅣ)")
 
 # source → weight; order = tie-break preference.
@@ -178,7 +179,9 @@ def _reading(
                 return reading.strip()
     if shown is None:
         return text
-    for found in (cuts, list(_LOOSE_SEPARATORS.finditer(text))):
+    # A space between Chinese words is a separator too ("标题 湖南省中医药研究院附属医院").
+    spaces = list(_CJK_SPACE.finditer(text))[-1:]
+    for found in (cuts, list(_LOOSE_SEPARATORS.finditer(text)), spaces):
         for reading in (text[:found[-1].start()], text[:found[0].start()]) if found else ():
             if len(norm(reading)) >= _MIN_CHARS and norm(reading) in shown():
                 return reading.strip()
