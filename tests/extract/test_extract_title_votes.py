@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kuaizhao import extract_article
 
 
@@ -86,15 +88,19 @@ def test_korean_jamo_bar_separates_the_site_name() -> None:
     assert extract_article(page).title == headline
 
 
-def test_title_part_the_page_shows_as_a_line_is_the_headline() -> None:
+@pytest.mark.parametrize(("headline", "site"), [
     # No <h1>, no declarations: "标题-站名" with an unspaced hyphen, the headline in a <div>.
-    headline = "阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU"
-    page = (f"<html><head><title>{headline}-EDN 电子技术设计</title></head><body>"
+    ("阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU", "-EDN 电子技术设计"),
+    # A space between Chinese words separates the site name too.
+    ("【不忘初心 牢记使命】我院举办2019年药学技能大赛", " 湖南省中医药研究院附属医院"),
+])
+def test_title_part_the_page_shows_as_a_line_is_the_headline(headline: str, site: str) -> None:
+    page = (f"<html><head><title>{headline}{site}</title></head><body>"
             f"<div class='title'>{headline}</div><p>{'芯片的正文内容足够长。' * 20}</p>"
             "</body></html>").encode()
     assert extract_article(page).title == headline
     page = page.replace(f"<div class='title'>{headline}</div>".encode(), b"")
-    assert extract_article(page).title == f"{headline}-EDN 电子技术设计"
+    assert extract_article(page).title == f"{headline}{site}"
 
 
 def test_title_that_is_only_a_site_name_is_no_candidate() -> None:
@@ -113,10 +119,3 @@ def test_heading_above_the_dateline_beats_a_section_name_in_title() -> None:
     assert article.title == headline
     assert any(e.rule == "heading above dateline" for e in article.evidence)
 
-
-def test_space_between_chinese_words_separates_the_site_name_when_the_page_shows_it() -> None:
-    headline = "【不忘初心 牢记使命】我院举办2019年药学技能大赛"
-    page = (f"<html><head><title>{headline} 湖南省中医药研究院附属医院</title></head><body>"
-            f"<div>{headline}</div><p>{'比赛内容分为理论考试与基本技能竞赛两部分。' * 12}</p>"
-            "</body></html>").encode()
-    assert extract_article(page).title == headline
