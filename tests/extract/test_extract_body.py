@@ -7,9 +7,12 @@ because the density fallback and htmldate read it afterwards.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import lxml.html
 import trafilatura
 
+from kuaizhao import extract_article
 from kuaizhao.extract.body import _hidden_chrome, extract_body
 from kuaizhao.extract.parse import parse_page
 
@@ -106,3 +109,13 @@ def test_data_table_keeps_its_rows() -> None:
     assert tree is not None
     body = extract_body(tree, None, "", fast=False)
     assert any(p.startswith("|") and "选手3" in p for p in body.paragraphs)
+
+
+def test_balanced_mode_reads_on_where_precision_kept_a_sliver() -> None:
+    # urdupoint.com: trafilatura's precision mode keeps the headline, byline and a
+    # disclaimer (547 characters) and drops the 6,800-character column.
+    page = (Path(__file__).parents[1] / "data" / "extract" / "quality" / "magic_html_article"
+            / "html" / "eee73319935536d6bfdd70c3ec8cd1ff406aec151b06be086462f35a899138a0.html")
+    article = extract_article(page.read_bytes(), "https://www.urdupoint.com/daily/article/x.html")
+    assert any(e.rule == "trafilatura balanced" for e in article.evidence)
+    assert len(article.text) > 5000
