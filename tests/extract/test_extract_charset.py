@@ -51,3 +51,13 @@ def test_utf8_cut_inside_a_character_is_still_utf8() -> None:
 def test_ascii_page_keeps_its_declared_charset() -> None:
     raw = b'<html><head><meta charset="iso-8859-1"></head><body>plain</body></html>'
     assert detect_charset(raw) == "cp1252"
+
+
+def test_decomposed_letters_come_out_composed() -> None:
+    # "für" written as u + U+0308 (NFD), as on some CMSs; search compares composed text.
+    body = "<p>" + "Die Gesellschaft fu\u0308r Allgemeinmedizin feierte ihr Bestehen. " * 8
+    page = f"<html><body><h1>Gru\u0308ndervater der SU\u0308GAM</h1>{body}</p></body></html>"
+    article = extract_article(page.encode())
+    assert article.title == "Gründervater der SÜGAM"
+    assert "für Allgemeinmedizin" in article.text
+    assert "u\u0308" not in article.text

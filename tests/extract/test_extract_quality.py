@@ -7,6 +7,7 @@ import ast
 import csv
 import json
 import tomllib
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,8 @@ def test_score_at_or_above_floor(scores: dict[str, float], metric: str) -> None:
 
 def test_every_score_has_a_floor(scores: dict[str, float]) -> None:
     assert set(scores) == set(FLOORS["floors"])
+
+
+def test_scorer_reads_composed_and_decomposed_letters_alike() -> None:
+    composed = "Die Gesellschaft für Allgemeinmedizin hat in Klausen gefeiert"
+    assert shingle_pr(unicodedata.normalize("NFD", composed), composed) == (1.0, 1.0)

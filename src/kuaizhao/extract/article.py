@@ -8,6 +8,8 @@ article: it returns an empty Article with `not_article_reason`.
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import replace
 from datetime import UTC, tzinfo
 from urllib.parse import urljoin
 
@@ -125,7 +127,7 @@ def extract_article(
         evidence.append(Evidence("keywords", "tf-idf (jieba) / frequency", 0.6))
     canonical = meta.canonical[0][1] if meta.canonical else None
 
-    return Article(
+    return _composed(Article(
         title=title_text,
         subtitle=_subtitle(meta, title, text),
         published_at=published.value if published else None,
@@ -145,7 +147,25 @@ def extract_article(
         keywords=keywords,
         evidence=tuple(_dedupe_evidence(evidence)),
         not_article_reason=reason,
-    )
+    ))
+
+
+def _composed(article: Article) -> Article:
+    """Every text field in Unicode NFC. Some pages write "für" as "u" plus a combining
+    diaeresis (NFD); stored so, it would not match "für" typed into the search box."""
+    changes: dict[str, object] = {}
+    for name in ("title", "subtitle", "author", "editor", "source", "reposted_from",
+                 "original_title", "category", "text", "captions", "keywords"):
+        value = getattr(article, name)
+        if isinstance(value, str):
+            composed: object = unicodedata.normalize("NFC", value)
+        elif isinstance(value, tuple):
+            composed = tuple(unicodedata.normalize("NFC", v) for v in value)
+        else:
+            continue
+        if composed != value:
+            changes[name] = composed
+    return replace(article, **changes) if changes else article  # type: ignore[arg-type]
 
 
 def _byline_window(lines: list[Line], title: str) -> list[Line]:

@@ -4,7 +4,10 @@ Body: the Zyte article-extraction-benchmark metric. Text is cut into `\\w+` toke
 (Chinese: jieba words keeping tokens with a word character), tokens into 4-gram
 shingles; per page, precision and recall come from the shingle multisets (a page with
 no output has precision 1 and recall 0); both are averaged over pages and F1 is taken
-from the two means. This reproduces the published AEB scores to three decimals.
+from the two means. This reproduces the published AEB scores to three decimals. Both
+texts are put in Unicode NFC first: `\\w+` splits a decomposed "für" (u + U+0308) in
+two, so a label copied from a page written so would otherwise not match the same words
+composed (one Fundus page: 0.55 → 1.0 for text that is equal letter for letter).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import statistics
+import unicodedata
 import warnings
 from collections import Counter
 from functools import cache
@@ -32,9 +36,10 @@ def _jieba() -> Any:
 
 
 def tokens(text: str, chinese: bool) -> list[str]:
+    text = unicodedata.normalize("NFC", text or "")
     if chinese:
-        return [t for t in _jieba().lcut(text or "") if _TOKEN.search(t)]
-    return _TOKEN.findall(text or "")
+        return [t for t in _jieba().lcut(text) if _TOKEN.search(t)]
+    return _TOKEN.findall(text)
 
 
 def shingle_pr(true: str, pred: str, chinese: bool = False) -> tuple[float, float]:
