@@ -119,3 +119,23 @@ def test_balanced_mode_reads_on_where_precision_kept_a_sliver() -> None:
     article = extract_article(page.read_bytes(), "https://www.urdupoint.com/daily/article/x.html")
     assert any(e.rule == "trafilatura balanced" for e in article.evidence)
     assert len(article.text) > 5000
+
+
+def _with_dek(shown: bool) -> bytes:
+    dek = "The government's move aims to prevent the building from becoming a pilgrimage site."
+    body = "".join(f"<p>Paragraph {i}: the house will be turned into a police station, the "
+                   "interior minister said on Tuesday after years of debate.</p>" for i in range(6))
+    standfirst = f"<p class='dek'>{dek}</p>" if shown else ""
+    return (f'<html><head><meta name="description" content="{dek}"></head><body>'
+            f"<h1>House where Hitler was born will become a police station</h1>{standfirst}"
+            f"<article>{body}</article></body></html>").encode()
+
+
+def test_standfirst_shown_by_the_headline_opens_the_body() -> None:
+    article = extract_article(_with_dek(shown=True))
+    assert article.paragraphs[0].startswith("The government's move")
+    assert article.subtitle is None  # it is the body's opening now, not shown twice
+    hidden = extract_article(_with_dek(shown=False))
+    assert hidden.subtitle is not None
+    assert hidden.subtitle.startswith("The government's move")
+    assert "pilgrimage" not in hidden.text

@@ -117,6 +117,8 @@ def extract_article(
     captions = tuple(dict.fromkeys([*caps.captions, *body.credits]))
     if captions:
         evidence.append(Evidence("captions", "figcaption/caption class/credit line", 0.8))
+    if text and (lead := _shown_lead(meta, title, text, window)):
+        text = f"{lead}\n\n{text}"
     reason = _not_article_reason(text, lines, meta)
     if reason:
         text = ""
@@ -254,6 +256,20 @@ def _subtitle(meta: PageMeta, title: TitleChoice | None, text: str) -> str | Non
             continue
         return value if len(value) <= 300 else None
     return None
+
+
+def _shown_lead(
+    meta: PageMeta, title: TitleChoice | None, text: str, window: list[Line]
+) -> str | None:
+    """The standfirst: a declared description the page also shows by the headline,
+    which trafilatura's precision mode often leaves out (it sits in its own box above
+    the body). It opens the body; a description the page does not show stays the
+    subtitle."""
+    lead = _subtitle(meta, title, text)
+    if lead is None:
+        return None
+    key = norm(lead)
+    return next((line.text for line in window if norm(line.text) == key), None)
 
 
 def _not_article_reason(text: str, lines: list[Line], meta: PageMeta) -> str | None:
