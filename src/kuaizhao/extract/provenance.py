@@ -19,6 +19,7 @@ from kuaizhao.extract.textlines import Line
 from kuaizhao.models import Evidence
 
 _BY_LINE = re.compile(rf"^(?:{BY_WORDS}|di)\s+(?P<names>[^\d|•·]{{3,120}})$", re.I)
+_BY_WORD = re.compile(rf"(?:{BY_WORDS})", re.I)  # a "By" alone in its own element
 # "Autorin/Autor Roman Goncharenko", "Author: Jane Doe", "Texto: Ana Ruiz": a labelled
 # author field. The words that also start ordinary lines ("Text", "Reporter") need a colon.
 _AUTHOR_LABEL = re.compile(
@@ -166,7 +167,7 @@ def _shown_people(
 
 
 def _people(text: str, outlets: list[str], full_names: bool) -> tuple[str, ...]:
-    parts = [p for p in text.split(" | ") if not re.fullmatch(BY_WORDS, p, re.I)]
+    parts = [p for p in text.split(" | ") if not _BY_WORD.fullmatch(p)]
     if len(parts) > 1 and all(" " not in p for p in parts):
         parts = [" ".join(parts)]  # <span>Ingrid</span> <span>Treborg</span>: one name
     names = _without_dateline(tuple(n for p in parts for n in split_names(p)))
