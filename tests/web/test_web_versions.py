@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -121,7 +122,18 @@ async def test_changed_article_lists_versions_and_diffs(
     diff_page = await client.get(f"/snapshots/{first['snapshot_id']}/diff/"
                                  f"{second['snapshot_id']}")
     assert diff_page.status_code == 200
-    assert "<ins>更新说明" in diff_page.text
+    html = diff_page.text
+    # inserted text is coloured by its element and announced by a hidden label
+    assert '<ins><span class="visually-hidden">新增：</span>更新说明' in html
+    # the unchanged paragraphs before the change fold into one counted disclosure
+    unchanged = sum(1 for b in diff["body"] if b["op"] == "same")
+    assert f"{unchanged - 1} 段未变" in html
+    body = html.split('class="diff-body"')[1].split("</div>")[0]
+    assert body.count('class="diff-same"') == unchanged
+    # times read like the rest of the site, never raw ISO text
+    times = html.split('class="diff-times"')[1].split("</dl>")[0]
+    assert "2024-04-24 09:30:00 (UTC+08:00)</ins>" in times
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d", times)
 
 
 async def test_diff_escapes_crawled_markup(client: AsyncClient, editions: TwoEditions) -> None:

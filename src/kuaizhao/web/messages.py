@@ -151,6 +151,7 @@ ZH: dict[str, str] = {
     "lag_hm": "{hours}小时{minutes}分钟",
     "lag_m": "{minutes}分钟",
     "lag_dh": "{days}天{hours}小时",
+    "lag_years": "超过{count}年",
     "also_reported_by": "另有 {count} 家来源转载",
 }
 
@@ -296,7 +297,8 @@ EN: dict[str, str] = {
     "lag_hm": "{hours} h {minutes} min",
     "lag_m": "{minutes} min",
     "lag_dh": "{days} d {hours} h",
-    "also_reported_by": "also reposted by {count} outlet(s)",
+    "lag_years": "over {count} years",
+    "also_reported_by": "also reposted by {count} outlets",
 }
 
 ZH.update(messages_accounts.ZH)
@@ -309,3 +311,20 @@ ZH.update(messages_takedown.ZH)
 EN.update(messages_takedown.EN)
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+
+# The catalogue holds each string's "other" form; these are the other CLDR plural
+# categories a language needs (Chinese has none).
+EN_PLURALS: dict[str, dict[str, str]] = {
+    "count_snapshots": {"one": "{count} article"},
+    "listing_count": {"one": "{total} article"},
+    "lookup_count": {"one": "{count} capture"},
+    "search_count": {"one": "{total} result"},
+    "also_reported_by": {"one": "also reposted by {count} outlet"},
+    "story_also": {"one": "also reposted by {count} outlet"},
+    "story_reposted_by": {"one": "reposted by {count} outlet"},
+    "versions_count": {"one": "{count} version"},
+    "version_captures": {"one": "captured once"},
+    "admin_errors_now": {"one": "{count} failure"},
+    "lag_years": {"one": "over {count} year"},
+}
+PLURAL_FORMS: dict[str, dict[str, dict[str, str]]] = {"zh": {}, "en": EN_PLURALS}

@@ -26,9 +26,9 @@ from kuaizhao.takedown.service import expire, submit, token_digest
 from kuaizhao.takedown.validate import MAX_FORM_BYTES, InvalidRequest, validate_request
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, TakedownOut
-from kuaizhao.web.auth import CSRF_FIELD, PRE_COOKIE, SESSION_COOKIE, check_csrf, finish, visitor
+from kuaizhao.web.auth import CSRF_FIELD, PRE_COOKIE, check_csrf, finish, visitor
 from kuaizhao.web.i18n import Locale
-from kuaizhao.web.render import locale_of, render, site_of
+from kuaizhao.web.render import SESSION_COOKIE, locale_of, render, site_of
 
 router = APIRouter()
 _INCLUDE = ("takedown_item_snapshot", "takedown_item_who", "takedown_item_reason",

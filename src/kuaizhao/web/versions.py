@@ -33,7 +33,7 @@ from kuaizhao.web.versions_api import (
     versions_api_url,
     versions_out,
 )
-from kuaizhao.web.versions_diff import diff_articles
+from kuaizhao.web.versions_diff import collapse_unchanged, diff_articles
 
 router = APIRouter()
 PER_PAGE = 20
@@ -131,8 +131,10 @@ def _pair(request: Request, snapshot_id: str, other: str) -> tuple[Snapshot, Sna
             response_class=HTMLResponse)
 def diff_page(request: Request, snapshot_id: str, other: str) -> HTMLResponse:
     old, new = _pair(request, snapshot_id, other)
-    return render(request, "diff.html", old=old, new=new,
-                  diff=diff_articles(old.article, new.article),
+    diff = diff_articles(old.article, new.article)
+    return render(request, "diff.html", old=old, new=new, diff=diff,
+                  body=collapse_unchanged(diff.body),
+                  captions=collapse_unchanged(diff.captions),
                   api_url=f"/api/v1/snapshots/{old.id}/diff/{new.id}")
 
 
