@@ -117,9 +117,9 @@ class Locale:
         return self.text("lag_m", minutes=minutes)
 
 
-    def text_or(self, key: str, fallback: str) -> str:
+    def text_or(self, key: str, fallback: str, /, **values: object) -> str:
         """The catalogue string for a code the catalogue may not know (a newer reason)."""
-        return self.text(key) if key in CATALOGUES[self.lang] else fallback
+        return self.text(key, **values) if key in CATALOGUES[self.lang] else fallback
 
     def seconds_text(self, seconds: float) -> str:
         """A span a person reads at a glance: seconds below two minutes, else h/min or d/h."""

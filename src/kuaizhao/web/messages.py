@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kuaizhao.web import (
     messages_accounts,
+    messages_errors,
     messages_freshness,
     messages_takedown,
     messages_versions,
@@ -142,6 +143,7 @@ ZH: dict[str, str] = {
     "error_400_text": "请求中的参数无法使用：",
     "error_410_title": "内容已删除",
     "error_410_text": "此快照已应请求从本站删除。",
+    "error_410_log_link": "查看删除记录（透明度日志）",
     "error_405_title": "不支持的请求方法",
     "error_405_text": "此地址不支持这种请求方法。",
     "error_500_title": "服务器出错",
@@ -288,6 +290,7 @@ EN: dict[str, str] = {
     "error_400_text": "A parameter of the request cannot be used:",
     "error_410_title": "Content removed",
     "error_410_text": "This snapshot was removed from this site on request.",
+    "error_410_log_link": "See the removal log (transparency log)",
     "error_405_title": "Method not allowed",
     "error_405_text": "This address does not support that request method.",
     "error_500_title": "Server error",
@@ -309,6 +312,8 @@ ZH.update(messages_freshness.ZH)
 EN.update(messages_freshness.EN)
 ZH.update(messages_takedown.ZH)
 EN.update(messages_takedown.EN)
+ZH.update(messages_errors.ZH)
+EN.update(messages_errors.EN)
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 

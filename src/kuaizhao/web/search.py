@@ -86,7 +86,8 @@ def search_api(request: Request, q: str | None = None, category: str | None = No
                limit: str | None = None) -> SearchOut:
     f = _filters(q, category, source, since, until, sort)
     if not f.q:
-        raise UsageError("parameter q is required, e.g. /api/v1/search?q=科技创新")
+        raise UsageError("parameter q is required, e.g. /api/v1/search?q=科技创新",
+                         code="parameter_required", name="q")
     start, size = params.offset(offset), params.limit(limit, default=PER_PAGE)
     results = f.run(site_of(request).store, start, size)
     next_url = None
