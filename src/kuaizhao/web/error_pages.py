@@ -52,9 +52,16 @@ def reader_message(request: Request, message: str, code: str | None,
                    params: dict[str, object]) -> str:
     """The error in the reader's language; "" when only the page's general text fits."""
     loc = locale_of(request)
-    if code and f"err_{code}" in CATALOGUES[loc.lang]:
-        return loc.text(f"err_{code}", **params)
+    for key in (f"err_{code}", code) if code else ():
+        if key in CATALOGUES[loc.lang]:
+            return loc.text(key, **params)
     return message if loc.lang == "en" else ""
+
+
+def form_error(request: Request, exc: KuaizhaoError) -> str:
+    """What a form tells its reader went wrong, never empty."""
+    return (reader_message(request, str(exc), exc.code, exc.params)
+            or locale_of(request).text("form_error_generic"))
 
 
 async def _kuaizhao_error(request: Request, exc: Exception) -> Response:

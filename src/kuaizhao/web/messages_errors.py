@@ -41,6 +41,20 @@ ZH: dict[str, str] = {
     "err_targets_missing": "请至少填写一个网址或快照编号。",
     "err_targets_too_many": "填写了 {count} 个地址，每次请求最多 {limit} 个；其余的请另行提交。",
     "err_form_too_large": "请求内容过长（最多 {limit_kb} KB）；请缩短理由，或把地址分几次提交。",
+    "err_password_too_short": "密码太短，至少需要 {min} 个字符。",
+    "err_password_too_long": "密码太长，最多 {max} 个字符。",
+    "err_name_length": "用户名需要 2 至 {max} 个字符。",
+    "err_name_characters": "用户名只能包含字母、数字和 . _ - 符号。",
+    "err_name_taken": "用户名“{name}”无法使用，请换一个。",
+    "err_webhook_credentials": "Webhook 地址中不能包含用户名或密码；请用签名头验证推送。",
+    "err_webhook_private": "不接受指向内网或本机地址（{host}）的 Webhook；请使用公网地址。",
+    "err_subscription_kind": "订阅类型只能是搜索、类别或来源。",
+    "err_subscription_needs_name": "订阅需要一个名称。",
+    "err_subscription_needs_target": "请填写要关注的内容。",
+    "err_subscription_target_too_long": "名称太长（最多 200 个字符）。",
+    "err_subscription_nothing_to_follow": "这个搜索没有可关注的词、类别或来源；"
+                                          "请加一个词，例如 科技创新。",
+    "form_error_generic": "表单中有无法使用的内容，请检查后重试。",
 }
 
 EN: dict[str, str] = {
@@ -86,4 +100,20 @@ EN: dict[str, str] = {
                             "another request for the rest).",
     "err_form_too_large": "The request is too large (at most {limit_kb} KB); shorten the "
                           "reason or send the addresses in several requests.",
+    "err_password_too_short": "The password is too short; use at least {min} characters.",
+    "err_password_too_long": "The password is too long; use at most {max} characters.",
+    "err_name_length": "An account name has 2 to {max} characters.",
+    "err_name_characters": "An account name may hold letters, digits, '.', '_' and '-' only.",
+    "err_name_taken": "The name “{name}” cannot be used; choose another.",
+    "err_webhook_credentials": "Put no user name or password in the webhook URL; verify "
+                               "deliveries with the signature header instead.",
+    "err_webhook_private": "Webhooks to private or loopback addresses ({host}) are refused; "
+                           "use a public address.",
+    "err_subscription_kind": "A subscription follows a search, a category or a source.",
+    "err_subscription_needs_name": "A subscription needs a name.",
+    "err_subscription_needs_target": "Say what the subscription should follow.",
+    "err_subscription_target_too_long": "The name is too long (at most 200 characters).",
+    "err_subscription_nothing_to_follow": "The saved search has no words, category or source "
+                                          "to follow; add a word such as 科技创新.",
+    "form_error_generic": "Something in the form cannot be used; check it and send it again.",
 }
