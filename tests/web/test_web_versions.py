@@ -196,6 +196,12 @@ async def test_search_collapses_the_story_into_its_original(
     assert copy not in urls
     hit = next(h for h in hits if h["url"] == original)
     assert copy in hit["also_reported_by"]
+    page = (await client.get("/search", params={"q": "三个效应"},
+                             headers={"Cookie": "lang=zh"})).text
+    count = page.split('class="count" role="status">')[1].split("</p>")[0]
+    # the count says how many reposts the stories hold, so facets counting them agree
+    folded = sum(len(h["also_reported_by"]) for h in hits)
+    assert count == f"找到 {len(hits)} 条结果（另有 {folded} 篇转载已合并到原文）"
 
 
 async def test_bad_ids_and_urls_get_clear_errors(client: AsyncClient) -> None:
