@@ -8,9 +8,15 @@ import re
 from urllib.parse import quote
 
 import pytest
+from account_client import client as account_client
+from account_client import post_form, sign_up, subscribe
+from fastapi import FastAPI
 from httpx import AsyncClient
 from lxml import html as lxml_html
 from web_archive import SEED_URL, Archive
+
+from kuaizhao.store.account_rows import Role
+from kuaizhao.subscribe import passwords
 
 # Three English words in a row make a sentence a reader would have to read.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'’()/-]+[A-Za-z]{2,}){2,}")
@@ -81,3 +87,29 @@ def test_the_walker_sees_english() -> None:
     page = "<html><body><main><p>there is no page at /x</p></main></body></html>"
     assert english_in(page) == ["there is no page at"]
     assert english_in('<div><p lang="en">An English article body here</p></div>') == []
+
+
+@pytest.mark.usefixtures("fast_argon2")
+async def test_signed_in_pages_in_chinese(site: tuple[FastAPI, Archive]) -> None:
+    app, archive = site
+    async with account_client(app) as c:
+        await sign_up(c, "lina")
+        found = archive.store.user_named(passwords.name_key("lina"))
+        assert found is not None
+        with archive.store.transaction():
+            archive.store.set_role(found.user.id, Role.ADMIN)
+        sub = await subscribe(c, "无锡")
+        c.cookies.set("lang", "zh")
+        account = (await c.get("/account")).text
+        # a feed reader needs the whole address, not a path
+        assert 'id="private-feed" href="http://testserver/feeds/me/' in account
+        for path in ("/account", "/me/subscriptions", f"/me/subscriptions/{sub}",
+                     "/me/subscriptions?unread=1", "/admin/takedown", "/admin/takedown/audit",
+                     "/admin/sources", "/me/subscriptions/99999", "/admin/takedown/99999"):
+            response = await c.get(path)
+            assert response.status_code < 300 or response.status_code == 404, path
+            assert not english_in(response.text), (path, english_in(response.text))
+        bad = await post_form(c, "/me/subscriptions", "/me/subscriptions",
+                              {"kind": "search", "target": "since:2024-99-01"})
+        assert bad.status_code == 400
+        assert not english_in(bad.text), english_in(bad.text)

@@ -27,6 +27,7 @@ from kuaizhao.web.auth import (
     visitor,
 )
 from kuaizhao.web.error_pages import form_error
+from kuaizhao.web.feeds import private_feed_url
 from kuaizhao.web.render import locale_of, render, site_of
 
 router = APIRouter()
@@ -152,7 +153,7 @@ async def _account(request: Request, *, status: int = 200, error: str | None = N
     user = store.user(who.user.id)
     return await page(request, "account.html", status=status, user=user,
                       api_tokens=store.api_tokens(user.id), error=error, notice=notice,
-                      new_token=new_token,
+                      new_token=new_token, feed_url=private_feed_url(request, user),
                       digest_available=bool(site_of(request).settings.smtp_host))
 
 
