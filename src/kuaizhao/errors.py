@@ -19,7 +19,10 @@
         └── MigrationError        the database is newer than this program, or a migration failed
 
 Every message says what was wrong and what to do about it; the CLI prints it without
-a traceback, the web maps it to a status code with `http_status`.
+a traceback, the web maps it to a status code with `http_status`. An error a reader of
+the site can meet also carries a stable `code` (and the values its text needs): the API
+returns the code beside the English message, and the site shows the reader the text of
+that code in their own language (`web/messages_errors.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ from __future__ import annotations
 class KuaizhaoError(Exception):
     exit_code = 1
     http_status = 500
+
+    def __init__(self, *args: object, code: str | None = None, **params: object) -> None:
+        super().__init__(*args)
+        self.code = code
+        self.params = params
 
 
 class ConfigError(KuaizhaoError):
@@ -81,9 +89,10 @@ class Gone(NotFound):
 
     http_status = 410
 
-    def __init__(self, message: str, reason_category: str) -> None:
+    def __init__(self, message: str, reason_category: str, *, code: str | None = None,
+                 **params: object) -> None:
         self.reason_category = reason_category
-        super().__init__(message)
+        super().__init__(message, code=code, **params)
 
 
 class FetchError(KuaizhaoError):

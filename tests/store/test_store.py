@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -225,3 +226,18 @@ def test_postgresql_text_compares_bytewise_as_sqlite_does() -> None:
         finally:
             store.close()
     assert loose == []
+
+
+def test_median_capture_lag_leaves_backfilled_articles_out(store: Store) -> None:
+    """A first crawl that finds a 7-year-old article says nothing about freshness."""
+    with store.transaction():
+        source = store.upsert_source("快报", None, "{}")
+        for n, published in enumerate((T0 - timedelta(minutes=5), T0 - timedelta(minutes=15),
+                                       T0 - timedelta(days=2600))):
+            c = replace(capture(f"http://a.test/{n}", f"sha1:{n}", n), source_id=source,
+                        captured_at=T0)
+            store.add_snapshot(store.add_capture(c), c,
+                               replace(article(f"第{n}篇"), published_at=published), None, None)
+    [stats] = [s for s in store.source_poll_stats(T0) if s.source_id == source]
+    assert stats.lag_samples == 2
+    assert stats.median_lag_seconds == 600.0  # the median of 5 and 15 minutes

@@ -56,7 +56,7 @@ async def test_pause_resume_rename_delete(site: tuple[FastAPI, Archive]) -> None
         bad = await post_form(c, "/me/subscriptions", "/me/subscriptions",
                               {"kind": "search", "target": "since:2024-99-01"})
         assert bad.status_code == 400
-        assert "YYYY-MM-DD" in bad.text
+        assert "不是日期；请用 年-月-日 格式" in bad.text  # told in the reader's language
         assert (await post_form(c, path, f"{path}/delete", {})).status_code == 303
         assert (await c.get(path)).status_code == 404
 
@@ -69,7 +69,7 @@ async def test_webhook_form_refuses_private_targets(site: tuple[FastAPI, Archive
         for url in ("http://127.0.0.1:9/hook", "http://169.254.169.254/", "http://localhost/"):
             refused = await post_form(c, path, f"{path}/webhook", {"url": url})
             assert refused.status_code == 400
-            assert "private or loopback" in refused.text
+            assert "不接受指向内网或本机地址" in refused.text
         saved = await post_form(c, path, f"{path}/webhook", {"url": "https://hooks.example.org/k"})
         assert saved.status_code == 200
         assert "whsec_" in saved.text

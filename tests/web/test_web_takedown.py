@@ -42,7 +42,8 @@ async def test_request_approve_gone_everywhere_then_restore(
         assert not any(after.values()), after
         page = await reader.get(f"/snapshots/{sid}")
         assert page.status_code == 410
-        assert "privacy" in page.text
+        assert "理由类别: <span class=\"reason\">隐私</span>" in page.text
+        assert 'href="/takedown/log"' in page.text.split('<main')[1]
         api = await reader.get(f"/api/v1/snapshots/{sid}")
         assert api.status_code == 410
         assert "privacy" in api.json()["error"]
@@ -99,21 +100,21 @@ async def test_form_rejects_bad_input_with_clear_messages(
         for field in ("targets", "name", "contact", "relationship", "reason_category",
                       "reason", "good_faith"):
             assert f'id="problem-{field}"' in bad.text, field
-        assert "http(s)" in bad.text
-        assert "confirm the statement of good faith" in bad.text
+        assert "“ftp://x”不是 http 或 https 网址" in bad.text  # the Chinese UI, in Chinese
+        assert "请勾选善意声明。" in bad.text
         huge = await post_form(c, "/takedown", "/takedown", {
             "targets": "https://a.example/x", "name": "n", "contact": "a@b.cn",
             "relationship": "author", "reason_category": "copyright", "reason": "x" * 70_000,
             "good_faith": "1"})
         assert huge.status_code == 400
-        assert "too large" in huge.text
+        assert "请求内容过长（最多 64 KB）" in huge.text
         many = "\n".join(f"https://a.example/{i}" for i in range(21))
         too_many = await post_form(c, "/takedown", "/takedown", {
             "targets": many, "name": "n", "contact": "a@b.cn", "relationship": "author",
             "reason_category": "copyright", "reason": "copied without permission",
             "good_faith": "1"})
         assert too_many.status_code == 400
-        assert "at most 20" in too_many.text
+        assert "填写了 21 个地址，每次请求最多 20 个" in too_many.text
         no_csrf = await c.post("/takedown", data={"targets": "https://a.example/x"})
         assert no_csrf.status_code == 403
         api = await c.post("/api/v1/takedown/requests", json={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,12 +13,23 @@ from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.models import CaptureInfo
 from kuaizhao.web import params
 from kuaizhao.web.highlight import clean_snippet, highlight, http_url, query_terms
+from kuaizhao.web.i18n import Locale
+from kuaizhao.web.messages import CATALOGUES, PLURAL_FORMS
 from kuaizhao.web.provenance import outlet_matches
 from kuaizhao.web.timeline import (
     build_timeline,
     closest_capture,
     parse_wayback_timestamp,
     wayback_timestamp,
+)
+from kuaizhao.web.versions_diff import (
+    CHANGED,
+    INSERTED,
+    SAME,
+    Block,
+    Collapsed,
+    Segment,
+    collapse_unchanged,
 )
 
 
@@ -129,3 +141,57 @@ def test_outlet_matching() -> None:
     assert not outlet_matches("人民网站", "人民网")
     assert not outlet_matches("人", "人民网")
     assert not outlet_matches("人民网", None)
+
+
+def _blocks(ops: str) -> list[Block]:
+    return [Block({"s": SAME, "c": CHANGED, "i": INSERTED}[op], (Segment(SAME, str(n)),))
+            for n, op in enumerate(ops)]
+
+
+def test_collapse_unchanged_keeps_context_beside_each_change() -> None:
+    out = collapse_unchanged(_blocks("ssssscsssss"), context=1)
+    assert [b.op for b in out] == ["collapsed", "same", "changed", "same", "collapsed"]
+    first, last = out[0], out[-1]
+    assert isinstance(first, Collapsed)
+    assert isinstance(last, Collapsed)
+    assert (first.count, last.count) == (4, 4)
+    # every paragraph is still there, in order, inside or outside a fold
+    flat = [inner for b in out for inner in (b.blocks if isinstance(b, Collapsed) else (b,))]
+    assert flat == _blocks("ssssscsssss")
+
+
+def test_collapse_unchanged_never_folds_a_single_paragraph() -> None:
+    assert [b.op for b in collapse_unchanged(_blocks("scssc"))] == [
+        "same", "changed", "same", "same", "changed"]
+    assert [b.op for b in collapse_unchanged(_blocks("sss"))] == ["collapsed"]
+    assert collapse_unchanged([]) == ()
+
+
+@pytest.mark.parametrize(("lang", "count", "expected"), [
+    ("en", 1, "1 article"), ("en", 0, "0 articles"), ("en", 2, "2 articles"),
+    ("zh", 1, "1 篇"), ("zh", 5, "5 篇"),
+])
+def test_plural_forms_follow_cldr(lang: str, count: int, expected: str) -> None:
+    assert Locale(lang=lang, display_zone=UTC).text("count_snapshots", count=count) == expected
+
+
+def test_plural_variants_belong_to_known_keys_and_forms() -> None:
+    fmt = string.Formatter()
+    for lang, variants in PLURAL_FORMS.items():
+        for key, forms in variants.items():
+            base = {f for _, f, _, _ in fmt.parse(CATALOGUES[lang][key]) if f}
+            for form, text in forms.items():
+                assert form in {"zero", "one", "two", "few", "many"}, (key, form)
+                assert {f for _, f, _, _ in fmt.parse(text) if f} <= base, (key, form)
+    for lang, catalogue in CATALOGUES.items():
+        assert not [k for k, v in catalogue.items() if "(s)" in v], lang
+
+
+@pytest.mark.parametrize(("seconds", "zh", "en"), [
+    (75, "75 秒", "75 s"), (3 * 3600 + 60, "3小时1分钟", "3 h 1 min"),
+    (3 * 86400, "3天0小时", "3 d 0 h"), (222559198, "超过7年", "over 7 years"),
+    (400 * 86400, "超过1年", "over 1 year"),
+])
+def test_seconds_read_as_spans(seconds: float, zh: str, en: str) -> None:
+    assert Locale(lang="zh", display_zone=UTC).seconds_text(seconds) == zh
+    assert Locale(lang="en", display_zone=UTC).seconds_text(seconds) == en

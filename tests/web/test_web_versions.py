@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -121,7 +122,18 @@ async def test_changed_article_lists_versions_and_diffs(
     diff_page = await client.get(f"/snapshots/{first['snapshot_id']}/diff/"
                                  f"{second['snapshot_id']}")
     assert diff_page.status_code == 200
-    assert "<ins>更新说明" in diff_page.text
+    html = diff_page.text
+    # inserted text is coloured by its element and announced by a hidden label
+    assert '<ins><span class="visually-hidden">新增：</span>更新说明' in html
+    # the unchanged paragraphs before the change fold into one counted disclosure
+    unchanged = sum(1 for b in diff["body"] if b["op"] == "same")
+    assert f"{unchanged - 1} 段未变" in html
+    body = html.split('class="diff-body"')[1].split("</div>")[0]
+    assert body.count('class="diff-same"') == unchanged
+    # times read like the rest of the site, never raw ISO text
+    times = html.split('class="diff-times"')[1].split("</dl>")[0]
+    assert "2024-04-24 09:30:00 (UTC+08:00)</ins>" in times
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d", times)
 
 
 async def test_diff_escapes_crawled_markup(client: AsyncClient, editions: TwoEditions) -> None:
@@ -184,6 +196,12 @@ async def test_search_collapses_the_story_into_its_original(
     assert copy not in urls
     hit = next(h for h in hits if h["url"] == original)
     assert copy in hit["also_reported_by"]
+    page = (await client.get("/search", params={"q": "三个效应"},
+                             headers={"Cookie": "lang=zh"})).text
+    count = page.split('class="count" role="status">')[1].split("</p>")[0]
+    # the count says how many reposts the stories hold, so facets counting them agree
+    folded = sum(len(h["also_reported_by"]) for h in hits)
+    assert count == f"找到 {len(hits)} 条结果（另有 {folded} 篇转载已合并到原文）"
 
 
 async def test_bad_ids_and_urls_get_clear_errors(client: AsyncClient) -> None:

@@ -75,7 +75,7 @@ def _date(name: str, value: str | date | None) -> date | None:
     except ValueError:
         raise QueryError(
             f"{name}: expects a date written YYYY-MM-DD (for example 2024-02-07), "
-            f"got {value[:40]!r}"
+            f"got {value[:40]!r}", code="not_a_date", name=name, value=value[:40]
         ) from None
 
 
@@ -84,7 +84,8 @@ def _status(value: str | None) -> str | None:
         return None
     value = value.strip().lower()
     if value not in STATUSES:
-        raise QueryError(f"status: expects one of {', '.join(STATUSES)}, got {value[:40]!r}")
+        raise QueryError(f"status: expects one of {', '.join(STATUSES)}, got {value[:40]!r}",
+                         code="query_unknown_status", choices=", ".join(STATUSES))
     return value
 
 
@@ -94,7 +95,8 @@ def _filter(token: str) -> tuple[str, str] | None:
         return None
     value = _unquote(value)
     if not value:
-        raise QueryError(f"{name}: needs a value after the colon, for example {name}:国内")
+        raise QueryError(f"{name}: needs a value after the colon, for example {name}:国内",
+                         code="query_needs_value", name=name)
     return name.lower(), value
 
 
@@ -116,7 +118,8 @@ def parse_query(
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(
             f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}. "
-            "Shorten it to the words that matter."
+            "Shorten it to the words that matter.", code="query_too_long", length=len(q),
+            limit=MAX_QUERY_CHARS,
         )
     q = _CONTROL.sub(" ", q)
     groups: list[list[str]] = []
@@ -155,10 +158,12 @@ def parse_query(
         after_term = True
     count = sum(map(len, groups)) + len(exclude)
     if count > MAX_TERMS:
-        raise QueryError(f"the query has {count} terms; the limit is {MAX_TERMS}")
+        raise QueryError(f"the query has {count} terms; the limit is {MAX_TERMS}",
+                         code="query_too_many_terms", count=count, limit=MAX_TERMS)
     if exclude and not groups:
         raise QueryError(
-            "the query only excludes words; add at least one word to look for"
+            "the query only excludes words; add at least one word to look for",
+            code="query_only_excludes",
         )
     query = Query(
         groups=tuple(tuple(dict.fromkeys(g)) for g in groups),
@@ -193,6 +198,7 @@ def with_filters(
     )
     if changed.since and changed.until and changed.since > changed.until:
         raise QueryError(
-            f"since ({changed.since}) is after until ({changed.until}); swap them"
+            f"since ({changed.since}) is after until ({changed.until}); swap them",
+            code="dates_reversed", since=changed.since, until=changed.until,
         )
     return changed

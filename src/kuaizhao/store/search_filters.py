@@ -16,7 +16,8 @@ def check_page(offset: int, limit: int) -> None:
     if not 0 <= offset <= MAX_OFFSET:
         raise QueryError(
             f"offset must be between 0 and {MAX_OFFSET}, got {offset}; "
-            "narrow the query with words or filters instead of paging that far"
+            "narrow the query with words or filters instead of paging that far",
+            code="page_too_deep", max_offset=MAX_OFFSET,
         )
 
 

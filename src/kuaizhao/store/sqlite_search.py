@@ -244,7 +244,8 @@ class SqliteSearch:
             (snapshot_id,),
         ).fetchone()
         if row is None:
-            raise NotFound(f"no snapshot {snapshot_id}; check the id")
+            raise NotFound(f"no snapshot {snapshot_id}; check the id",
+                           code="snapshot_not_found", id=snapshot_id)
         url, story_id, when, title, text, article_json = row
         terms = key_terms(title, text, json_keywords(article_json))
         phrases = [p for p in map(term_match, terms) if p is not None]

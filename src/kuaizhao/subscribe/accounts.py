@@ -48,7 +48,8 @@ def change_password(store: Store, user: User, current: str, new: str,
     """Change a password after checking the current one; other sessions are ended."""
     found = store.user_named(passwords.name_key(user.name))
     if found is None or not passwords.verify_password(found.password_hash, current):
-        raise UsageError("the current password is wrong; type it again")
+        raise UsageError("the current password is wrong; type it again",
+                         code="password_wrong")
     hashed = passwords.hash_password(new)
     with store.transaction():
         store.set_password_hash(user.id, hashed)

@@ -243,12 +243,14 @@ def check_target(kind: SubscriptionKind, target: str) -> str:
     """A subscription target as stored, or `QueryError` saying what to change."""
     target = target.strip()
     if not target:
-        raise QueryError(f"a {kind.value} subscription needs a {kind.value} to follow")
+        raise QueryError(f"a {kind.value} subscription needs a {kind.value} to follow",
+                         code="subscription_needs_target")
     if kind is SubscriptionKind.SEARCH:
         query = parse_query(target)
         if not (query.has_terms or query.category or query.source):
             raise QueryError("the saved search has no words, category or source to follow; "
-                             "add a word such as 科技创新")
+                             "add a word such as 科技创新", code="subscription_nothing_to_follow")
     elif len(target) > 200:
-        raise QueryError(f"the {kind.value} name is too long (at most 200 characters)")
+        raise QueryError(f"the {kind.value} name is too long (at most 200 characters)",
+                         code="subscription_target_too_long")
     return target

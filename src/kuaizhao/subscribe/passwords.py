@@ -42,18 +42,22 @@ def needs_rehash(stored_hash: str) -> bool:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"the password is too short; use at least {MIN_PASSWORD} characters")
+        raise UsageError(f"the password is too short; use at least {MIN_PASSWORD} characters",
+                         code="password_too_short", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise UsageError(f"the password is too long; use at most {MAX_PASSWORD} characters")
+        raise UsageError(f"the password is too long; use at most {MAX_PASSWORD} characters",
+                         code="password_too_long", max=MAX_PASSWORD)
 
 
 def clean_name(name: str) -> str:
     """An account name as stored: NFKC, trimmed; letters, digits, `._-` and CJK only."""
     name = unicodedata.normalize("NFKC", name).strip()
     if not 2 <= len(name) <= MAX_NAME:
-        raise UsageError(f"an account name has 2 to {MAX_NAME} characters; got {len(name)}")
+        raise UsageError(f"an account name has 2 to {MAX_NAME} characters; got {len(name)}",
+                         code="name_length", max=MAX_NAME)
     if not all(ch.isalnum() or ch in "._-" for ch in name):
-        raise UsageError("an account name may hold letters, digits, '.', '_' and '-' only")
+        raise UsageError("an account name may hold letters, digits, '.', '_' and '-' only",
+                         code="name_characters")
     return name
 
 

@@ -77,17 +77,21 @@ def check_url(url: str, *, allow_private: bool) -> str:
     time (the resolver refuses private addresses), so DNS cannot be used to get round it."""
     url = url.strip()
     if len(url) > MAX_URL:
-        raise UsageError(f"the webhook URL is too long (at most {MAX_URL} characters)")
+        raise UsageError(f"the webhook URL is too long (at most {MAX_URL} characters)",
+                         code="url_too_long", length=len(url), limit=MAX_URL)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError("the webhook URL must start with http:// or https:// and name a host")
+        raise UsageError("the webhook URL must start with http:// or https:// and name a host",
+                         code="not_a_url", value=url[:80])
     if parts.username or parts.password:
         raise UsageError("put no user name or password in the webhook URL; "
-                         "verify deliveries with the signature header instead")
+                         "verify deliveries with the signature header instead",
+                         code="webhook_credentials")
     if not allow_private and is_private_address(parts.hostname):
         raise UsageError(f"webhooks to private or loopback addresses ({parts.hostname}) are "
                          "refused; use a public address (the operator can allow private ones "
-                         "with the webhook_allow_private setting)")
+                         "with the webhook_allow_private setting)", code="webhook_private",
+                         host=parts.hostname)
     return url
 
 

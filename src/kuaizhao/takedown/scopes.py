@@ -60,7 +60,8 @@ def http_url(text: str, what: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"the {what} {value[:100]!r} is not an http(s) address; give it "
-                         "in full, starting with https:// or http://")
+                         "in full, starting with https:// or http://", code="not_a_url",
+                         value=value[:100])
     return value
 
 

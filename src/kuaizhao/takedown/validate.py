@@ -19,6 +19,9 @@ MAX_NAME = 200
 MAX_CONTACT = 320
 MIN_REASON = 10
 MAX_REASON = 5_000
+# What the form's problem texts quote, by the names their catalogue strings use.
+LIMITS = {"max_name": MAX_NAME, "max_contact": MAX_CONTACT, "min_reason": MIN_REASON,
+          "max_reason": MAX_REASON}
 MAX_FORM_BYTES = 64 * 1024  # a request body larger than this is refused unread
 _SNAPSHOT_REF = re.compile(r"^(?:\d+|(?:https?://[^/\s]+)?/snapshots/(\d+)(?:[/?#].*)?)$")
 _CONTACT = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$|^\+?[\d\s()\-]{6,}$")
@@ -28,8 +31,10 @@ _PUBLIC_CATEGORIES = tuple(c for c in ReasonCategory if c is not ReasonCategory.
 class InvalidRequest(UsageError):
     """A request with one or more bad fields; `problems` maps field → message."""
 
-    def __init__(self, problems: dict[str, str]) -> None:
+    def __init__(self, problems: dict[str, str], target_error: UsageError | None = None
+                 ) -> None:
         self.problems = problems
+        self.target_error = target_error  # what was wrong with the targets, for the reader
         super().__init__("the removal request was not accepted: "
                          + "; ".join(f"{k}: {v}" for k, v in problems.items()))
 
@@ -47,10 +52,12 @@ def parse_targets(text: str) -> Targets:
     ids: list[int] = []
     lines = [ln.strip() for ln in text.replace(",", "\n").splitlines() if ln.strip()]
     if not lines:
-        raise UsageError("name at least one address or snapshot (one per line)")
+        raise UsageError("name at least one address or snapshot (one per line)",
+                         code="targets_missing")
     if len(lines) > MAX_TARGETS:
         raise UsageError(f"{len(lines)} addresses given; at most {MAX_TARGETS} per request "
-                         "(send another request for the rest)")
+                         "(send another request for the rest)", code="targets_too_many",
+                         count=len(lines), limit=MAX_TARGETS)
     for line in lines:
         ref = _SNAPSHOT_REF.match(line)
         if ref:
@@ -73,10 +80,12 @@ def validate_request(form: Mapping[str, str]) -> NewRequest:
     reason_category, reason, good_faith), or InvalidRequest listing every problem."""
     problems: dict[str, str] = {}
     targets = Targets((), ())
+    target_error: UsageError | None = None
     try:
         targets = parse_targets(form.get("targets") or "")
     except UsageError as exc:
         problems["targets"] = str(exc)
+        target_error = exc
     name, contact, reason = _text(form, "name"), _text(form, "contact"), _text(form, "reason")
     if not name:
         problems["name"] = "give your name (it is shown only to the reviewers)"
@@ -110,7 +119,7 @@ def validate_request(form: Mapping[str, str]) -> NewRequest:
         if "\x00" in value:
             problems[key] = "contains a NUL character"
     if problems:
-        raise InvalidRequest(problems)
+        raise InvalidRequest(problems, target_error)
     return NewRequest(origin=Origin.PUBLIC, reason_category=category, reason=reason,
                       requester_name=name, requester_contact=contact,
                       relationship=relationship, good_faith=True,

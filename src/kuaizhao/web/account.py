@@ -26,6 +26,8 @@ from kuaizhao.web.auth import (
     throttle_of,
     visitor,
 )
+from kuaizhao.web.error_pages import form_error
+from kuaizhao.web.feeds import private_feed_url
 from kuaizhao.web.render import locale_of, render, site_of
 
 router = APIRouter()
@@ -73,7 +75,7 @@ async def login_user(request: Request, name: str, password: str) -> User:
                                    password)
     if user is None:
         throttle.failed(key, address, time.monotonic())
-        raise UsageError(locale_of(request).text("login_failed"))
+        raise UsageError("wrong name or password", code="login_failed")
     throttle.succeeded(key)
     return user
 
@@ -91,18 +93,17 @@ async def signup_page(request: Request) -> Response:
 @router.post("/signup", include_in_schema=False, response_class=HTMLResponse)
 async def signup_submit(request: Request) -> Response:
     data = await form_of(request)
-    loc = locale_of(request)
     if not site_of(request).settings.signup_enabled:
         return await page(request, "signup.html", status=403, closed=True, error=None, name="")
     name = data.get("name", "")
     try:
         if data.get("password", "") != data.get("password2", ""):
-            raise UsageError(loc.text("password_mismatch"))
+            raise UsageError("the two passwords differ", code="password_mismatch")
         user = await run_in_threadpool(accounts.create_user, site_of(request).store, name,
                                        data.get("password", ""))
     except UsageError as exc:
-        return await page(request, "signup.html", status=400, closed=False, error=str(exc),
-                          name=name)
+        return await page(request, "signup.html", status=400, closed=False,
+                          error=form_error(request, exc), name=name)
     response = redirect(request, "/me/subscriptions")
     start_session(request, response, accounts.new_session(site_of(request).store, user))
     return response
@@ -120,13 +121,13 @@ async def login_submit(request: Request) -> Response:
     try:
         user = await login_user(request, name, data.get("password", ""))
     except TooManyAttempts as exc:
-        response = await page(request, "login.html", status=429, error=str(exc), name=name,
-                              next=target)
+        response = await page(request, "login.html", status=429,
+                              error=form_error(request, exc), name=name, next=target)
         response.headers["Retry-After"] = str(int(exc.retry_after) + 1)
         return response
     except UsageError as exc:
-        return await page(request, "login.html", status=400, error=str(exc), name=name,
-                          next=target)
+        return await page(request, "login.html", status=400,
+                          error=form_error(request, exc), name=name, next=target)
     response = redirect(request, target)
     start_session(request, response, accounts.new_session(site_of(request).store, user))
     return response
@@ -152,7 +153,7 @@ async def _account(request: Request, *, status: int = 200, error: str | None = N
     user = store.user(who.user.id)
     return await page(request, "account.html", status=status, user=user,
                       api_tokens=store.api_tokens(user.id), error=error, notice=notice,
-                      new_token=new_token,
+                      new_token=new_token, feed_url=private_feed_url(request, user),
                       digest_available=bool(site_of(request).settings.smtp_host))
 
 
@@ -171,7 +172,7 @@ async def account_action(request: Request, action: str) -> Response:
     try:
         if action == "password":
             if data.get("new", "") != data.get("new2", ""):
-                raise UsageError(loc.text("password_mismatch"))
+                raise UsageError("the two passwords differ", code="password_mismatch")
             await run_in_threadpool(accounts.change_password, store, user,
                                     data.get("current", ""), data.get("new", ""),
                                     who.session_digest)
@@ -190,24 +191,24 @@ async def account_action(request: Request, action: str) -> Response:
             email = data.get("email", "").strip() or None
             enabled = data.get("enabled") == "on"
             if enabled and (email is None or "@" not in email or len(email) > 254):
-                raise UsageError(loc.text("digest_needs_email"))
+                raise UsageError("a digest needs an e-mail address", code="digest_needs_email")
             with store.transaction():
                 store.set_digest(user.id, email, enabled)
             return await _account(request, notice=loc.text("digest_saved"))
         if action == "delete":
             return await _delete(request, user, data)
     except UsageError as exc:
-        return await _account(request, status=400, error=str(exc))
+        return await _account(request, status=400, error=form_error(request, exc))
     raise NotFound(f"there is no account action {action[:40]!r}")
 
 
 async def _delete(request: Request, user: User, data: dict[str, str]) -> Response:
     store = site_of(request).store
     if data.get("confirm") != "yes":
-        raise UsageError(locale_of(request).text("delete_needs_confirm"))
+        raise UsageError("confirm the deletion", code="delete_needs_confirm")
     if await run_in_threadpool(accounts.authenticate, store, user.name,
                                data.get("password", "")) is None:
-        raise UsageError(locale_of(request).text("password_wrong"))
+        raise UsageError("the password is wrong", code="password_wrong")
     with store.transaction():
         store.delete_user(user.id)
     response = redirect(request, "/?account=deleted")

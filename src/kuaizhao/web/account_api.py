@@ -23,12 +23,11 @@ from kuaizhao.web.auth import (
     check_csrf,
     end_session,
     require_user,
-    secret_of,
     start_session,
     visitor,
 )
 from kuaizhao.web.feeds import private_feed_url
-from kuaizhao.web.render import site_of
+from kuaizhao.web.render import secret_of, site_of
 
 router = APIRouter(tags=["account"])
 ERRORS: dict[int | str, dict[str, object]] = {

@@ -12,7 +12,6 @@ so a session id planted before login is worth nothing after it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fastapi import Request, Response
@@ -23,9 +22,8 @@ from kuaizhao.errors import Forbidden, NotAuthenticated
 from kuaizhao.store.account_rows import User
 from kuaizhao.subscribe import accounts, tokens
 from kuaizhao.subscribe.throttle import LoginThrottle
-from kuaizhao.web.render import site_of
+from kuaizhao.web.render import SESSION_COOKIE, secret_of, signed_in, site_of
 
-SESSION_COOKIE = "kz_session"
 PRE_COOKIE = "kz_pre"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -40,12 +38,6 @@ class Visitor:
     anchor: str  # the cookie value the token is derived from
     new_anchor: bool  # a pre-session cookie to set on the response
     by_token: bool = False
-
-
-def secret_of(request: Request) -> str:
-    site = site_of(request)
-    configured: str = site.settings.secret_key
-    return configured or site.store.instance_secret("csrf")
 
 
 def throttle_of(request: Request) -> LoginThrottle:
@@ -82,13 +74,10 @@ async def visitor(request: Request) -> Visitor:
             raise NotAuthenticated("the API token is not valid (revoked or mistyped); "
                                    "create one on your account page")
         found = Visitor(user, None, "", "", False, by_token=True)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if found is None and cookie:
-        digest = tokens.digest(cookie)
-        session = store.session(digest, datetime.now(UTC))
+    if found is None:
+        session = signed_in(request)
         if session is not None:
-            found = Visitor(session.user, digest, tokens.csrf_token(secret, cookie), cookie,
-                            False)
+            found = Visitor(session.user, session.digest, session.csrf, session.cookie, False)
     if found is None:
         pre = request.cookies.get(PRE_COOKIE)
         fresh = not pre or len(pre) > 100

@@ -7,10 +7,14 @@ handlers pass in what the request carried.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from kuaizhao.web.messages import CATALOGUES, DEFAULT_LANGUAGE, LANGUAGES
+from babel import Locale as CldrLocale
+
+from kuaizhao.web.messages import CATALOGUES, DEFAULT_LANGUAGE, LANGUAGES, PLURAL_FORMS
 
 LANG_COOKIE = "lang"
 
@@ -39,6 +43,13 @@ def _accept_language(header: str) -> str | None:
     return best[2] if best else None
 
 
+@functools.cache
+def plural_rule(lang: str) -> Callable[[float], str]:
+    """CLDR's plural category ("one", "other", …) of a number in `lang`."""
+    rule: Callable[[float], str] = CldrLocale.parse(lang).plural_form
+    return rule
+
+
 def choose_language(query: str | None, cookie: str | None, accept: str | None) -> str:
     for candidate in (query, cookie):
         if candidate and candidate.lower() in LANGUAGES:
@@ -58,7 +69,12 @@ class Locale:
     display_zone: tzinfo
 
     def text(self, key: str, /, **values: object) -> str:
+        """The catalogue string, in the plural form that `count` (or `total`) calls for."""
         template = CATALOGUES[self.lang].get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
+        number = values.get("count", values.get("total"))
+        forms = PLURAL_FORMS[self.lang].get(key)
+        if forms and isinstance(number, int) and not isinstance(number, bool):
+            template = forms.get(plural_rule(self.lang)(number), template)
         return template.format(**values) if values else template
 
     def datetime_text(self, value: datetime | None, *, keep_zone: bool = False) -> str:
@@ -91,12 +107,25 @@ class Locale:
             return ""
         minutes = int(delta.total_seconds() // 60)
         hours, minutes = divmod(minutes, 60)
+        if hours >= 24 * 365:
+            return self.text("lag_years", count=hours // (24 * 365))
         if hours >= 48:
             days, hours = divmod(hours, 24)
             return self.text("lag_dh", days=days, hours=hours)
         if hours:
             return self.text("lag_hm", hours=hours, minutes=minutes)
         return self.text("lag_m", minutes=minutes)
+
+
+    def text_or(self, key: str, fallback: str, /, **values: object) -> str:
+        """The catalogue string for a code the catalogue may not know (a newer reason)."""
+        return self.text(key, **values) if key in CATALOGUES[self.lang] else fallback
+
+    def seconds_text(self, seconds: float) -> str:
+        """A span a person reads at a glance: seconds below two minutes, else h/min or d/h."""
+        if seconds < 120:
+            return self.text("admin_seconds", count=round(seconds))
+        return self.duration_text(timedelta(seconds=seconds))
 
 
 def _offset(value: datetime) -> str:

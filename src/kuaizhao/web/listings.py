@@ -30,7 +30,8 @@ ERRORS: dict[int | str, dict[str, object]] = {
 def _category(request: Request, name: str) -> str:
     known = dict(site_of(request).store.categories())
     if name not in known:
-        raise NotFound(f"no category {name[:80]!r} in the archive; see /categories for the list")
+        raise NotFound(f"no category {name[:80]!r} in the archive; see /categories for the list",
+                       code="category_not_found", name=name[:80])
     return name
 
 
@@ -38,7 +39,8 @@ def _source(request: Request, name: str) -> SourceRow:
     for row in site_of(request).store.sources():
         if row.name == name:
             return row
-    raise NotFound(f"no source {name[:80]!r} in the archive; see /sources for the list")
+    raise NotFound(f"no source {name[:80]!r} in the archive; see /sources for the list",
+                   code="source_not_found", name=name[:80])
 
 
 def _listing(request: Request, kind: str, name: str, offset: int, limit: int) -> SearchPage:

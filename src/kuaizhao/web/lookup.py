@@ -44,7 +44,8 @@ def lookup_page(request: Request, url: str | None = None) -> HTMLResponse:
 def lookup_api(request: Request, url: str | None = None) -> LookupOut:
     target = params.lookup_url(url)
     if target is None:
-        raise UsageError("parameter url is required, e.g. /api/v1/lookup?url=https://example.com/a")
+        raise UsageError("parameter url is required, e.g. /api/v1/lookup?url=https://example.com/a",
+                         code="parameter_required", name="url")
     entries = build_timeline(_captures(request, target))
     return LookupOut(url=target, total=len(entries),
                      captures=[capture_out(e.capture, e.changed, e.timestamp) for e in entries])
@@ -60,10 +61,12 @@ def wayback(request: Request, timestamp: str, url: str) -> RedirectResponse:
             target = scheme + "/" + target[len(scheme):]
     if http_url(target) is None:
         raise UsageError(f"{target[:80]!r} is not an http or https URL; "
-                         "use /web/<YYYYMMDDhhmmss>/<https://…>")
+                         "use /web/<YYYYMMDDhhmmss>/<https://…>", code="not_a_url",
+                         value=target[:80])
     capture = closest_capture(_captures(request, target), when)
     if capture is None or capture.snapshot_id is None:
         raise NotFound(f"the archive holds no capture of {target[:200]}; "
-                       "look it up at /lookup to see what is archived")
+                       "look it up at /lookup to see what is archived", code="no_capture",
+                       url=target[:200])
     return RedirectResponse(f"/snapshots/{capture.snapshot_id}", status_code=302,
                             headers=original_headers(request, target))

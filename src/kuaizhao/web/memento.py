@@ -151,7 +151,8 @@ def _target(request: Request, url: str) -> str:
             target = scheme + "/" + target[len(scheme):]
     if http_url(target) is None:
         raise UsageError(f"{target[:80]!r} is not an http or https URL; put the archived "
-                         "page's full URL after the prefix, e.g. /timegate/https://example.com/a")
+                         "page's full URL after the prefix, e.g. /timegate/https://example.com/a",
+                         code="not_a_url", value=target[:80])
     return target
 
 
@@ -159,7 +160,8 @@ def _found(request: Request, url: str) -> tuple[str, list[Memento]]:
     original, mementos = mementos_of(site_of(request).store, _target(request, url))
     if not mementos:
         raise NotFound(f"the archive holds no memento of {original[:200]}; "
-                       "look it up at /lookup to see what is archived")
+                       "look it up at /lookup to see what is archived", code="no_capture",
+                       url=original[:200])
     return original, mementos
 
 

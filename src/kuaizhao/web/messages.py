@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kuaizhao.web import (
     messages_accounts,
+    messages_errors,
     messages_freshness,
     messages_takedown,
     messages_versions,
@@ -97,6 +98,9 @@ ZH: dict[str, str] = {
     "search_results_for": "“{q}”的搜索结果",
     "search_count": "找到 {total} 条结果",
     "search_count_about": "找到约 {total} 条结果",
+    "search_reposts_folded": "（另有 {count} 篇转载已合并到原文）",
+    "search_reposts_folded_some": "（转载已合并到原文）",
+    "facet_source_note": "各来源的篇数含转载，同一报道可计入多个来源。",
     "search_none": "没有找到结果。试试更短的词，或去掉筛选条件。",
     "search_prompt": "输入关键词搜索存档中的全部快照。",
     "filters_title": "筛选",
@@ -142,6 +146,7 @@ ZH: dict[str, str] = {
     "error_400_text": "请求中的参数无法使用：",
     "error_410_title": "内容已删除",
     "error_410_text": "此快照已应请求从本站删除。",
+    "error_410_log_link": "查看删除记录（透明度日志）",
     "error_405_title": "不支持的请求方法",
     "error_405_text": "此地址不支持这种请求方法。",
     "error_500_title": "服务器出错",
@@ -151,6 +156,7 @@ ZH: dict[str, str] = {
     "lag_hm": "{hours}小时{minutes}分钟",
     "lag_m": "{minutes}分钟",
     "lag_dh": "{days}天{hours}小时",
+    "lag_years": "超过{count}年",
     "also_reported_by": "另有 {count} 家来源转载",
 }
 
@@ -238,6 +244,10 @@ EN: dict[str, str] = {
     "search_results_for": "Results for “{q}”",
     "search_count": "{total} results",
     "search_count_about": "about {total} results",
+    "search_reposts_folded": " ({count} more reposts folded into their originals)",
+    "search_reposts_folded_some": " (reposts folded into their originals)",
+    "facet_source_note": "Counts per source include reposts; one story can count under "
+                         "several sources.",
     "search_none": "Nothing found. Try a shorter word or remove a filter.",
     "search_prompt": "Enter keywords to search every snapshot in the archive.",
     "filters_title": "Filters",
@@ -287,6 +297,7 @@ EN: dict[str, str] = {
     "error_400_text": "A parameter of the request cannot be used:",
     "error_410_title": "Content removed",
     "error_410_text": "This snapshot was removed from this site on request.",
+    "error_410_log_link": "See the removal log (transparency log)",
     "error_405_title": "Method not allowed",
     "error_405_text": "This address does not support that request method.",
     "error_500_title": "Server error",
@@ -296,7 +307,8 @@ EN: dict[str, str] = {
     "lag_hm": "{hours} h {minutes} min",
     "lag_m": "{minutes} min",
     "lag_dh": "{days} d {hours} h",
-    "also_reported_by": "also reposted by {count} outlet(s)",
+    "lag_years": "over {count} years",
+    "also_reported_by": "also reposted by {count} outlets",
 }
 
 ZH.update(messages_accounts.ZH)
@@ -307,5 +319,25 @@ ZH.update(messages_freshness.ZH)
 EN.update(messages_freshness.EN)
 ZH.update(messages_takedown.ZH)
 EN.update(messages_takedown.EN)
+ZH.update(messages_errors.ZH)
+EN.update(messages_errors.EN)
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+
+# The catalogue holds each string's "other" form; these are the other CLDR plural
+# categories a language needs (Chinese has none).
+EN_PLURALS: dict[str, dict[str, str]] = {
+    "count_snapshots": {"one": "{count} article"},
+    "listing_count": {"one": "{total} article"},
+    "lookup_count": {"one": "{count} capture"},
+    "search_count": {"one": "{total} result"},
+    "search_reposts_folded": {"one": " (1 more repost folded into its original)"},
+    "also_reported_by": {"one": "also reposted by {count} outlet"},
+    "story_also": {"one": "also reposted by {count} outlet"},
+    "story_reposted_by": {"one": "reposted by {count} outlet"},
+    "versions_count": {"one": "{count} version"},
+    "version_captures": {"one": "captured once"},
+    "admin_errors_now": {"one": "{count} failure"},
+    "lag_years": {"one": "over {count} year"},
+}
+PLURAL_FORMS: dict[str, dict[str, dict[str, str]]] = {"zh": {}, "en": EN_PLURALS}

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 ZH: dict[str, str] = {
     "nav_my_subscriptions": "我的订阅",
+    "nav_signed_in_as": "已登录的账户：",
+    "nav_admin": "管理",
+    "nav_admin_takedown": "删除请求审核",
+    "nav_admin_sources": "来源抓取状态",
+    "nav_admin_audit": "审核日志",
+    "nav_login": "登录",
     "my_subscriptions": "我的订阅",
     "login_failed": "用户名或密码不正确。",
     "password_mismatch": "两次输入的密码不一致。",
@@ -102,6 +108,12 @@ ZH: dict[str, str] = {
 
 EN: dict[str, str] = {
     "nav_my_subscriptions": "My subscriptions",
+    "nav_signed_in_as": "Signed in as ",
+    "nav_admin": "Admin",
+    "nav_admin_takedown": "Takedown review",
+    "nav_admin_sources": "Source polling",
+    "nav_admin_audit": "Audit log",
+    "nav_login": "Log in",
     "my_subscriptions": "My subscriptions",
     "login_failed": "Wrong name or password.",
     "password_mismatch": "The two passwords differ.",

@@ -5,6 +5,22 @@ from __future__ import annotations
 
 ZH: dict[str, str] = {
     "td_form_title": "提交删除请求",
+    "td_problem_targets": "请填写本站的快照网址、原网址或快照编号，每行一个。",
+    "td_problem_name": "请填写您的姓名（最多 {max_name} 个字符，仅审核人员可见）。",
+    "td_problem_contact": "请填写可以联系到您的电子邮件地址或电话号码"
+                          "（最多 {max_contact} 个字符）。",
+    "td_problem_relationship": "请选择您与该内容的关系。",
+    "td_problem_reason_category": "请选择删除理由类别。",
+    "td_problem_reason": "请用 {min_reason} 至 {max_reason} 个字符说明理由。",
+    "td_problem_good_faith": "请勾选善意声明。",
+    "td_problem_other": "表单中有无法使用的字符，请删去后重试。",
+    "td_action_submit": "提交请求",
+    "td_action_review": "开始审核",
+    "td_action_approve": "批准并删除",
+    "td_action_reject": "驳回",
+    "td_action_restore": "恢复",
+    "td_action_embargo_ended": "删除期满自动恢复",
+    "td_state_none": "（新）",
     "td_targets_label": "需要删除的网址或快照"
                         "（每行一个：原文网址、快照编号或本站 /snapshots/N 链接）",
     "td_name_label": "您的姓名",
@@ -83,6 +99,25 @@ ZH: dict[str, str] = {
 
 EN: dict[str, str] = {
     "td_form_title": "Request a removal",
+    "td_problem_targets": "Give the archive's snapshot URLs, original URLs or snapshot "
+                          "numbers, one per line.",
+    "td_problem_name": "Give your name (at most {max_name} characters; only the reviewers "
+                       "see it).",
+    "td_problem_contact": "Give an e-mail address or phone number to reach you (at most "
+                          "{max_contact} characters).",
+    "td_problem_relationship": "Choose your relationship to the content.",
+    "td_problem_reason_category": "Choose the category of your reason.",
+    "td_problem_reason": "Explain the request in {min_reason} to {max_reason} characters.",
+    "td_problem_good_faith": "Confirm the statement of good faith.",
+    "td_problem_other": "The form contains characters that cannot be used; remove them and "
+                        "send it again.",
+    "td_action_submit": "Submitted",
+    "td_action_review": "Review started",
+    "td_action_approve": "Approved and removed",
+    "td_action_reject": "Rejected",
+    "td_action_restore": "Restored",
+    "td_action_embargo_ended": "Embargo ended, restored",
+    "td_state_none": "(new)",
     "td_targets_label": "Addresses or snapshots to remove (one per line: the original address, "
                         "a snapshot number, or this site's /snapshots/N link)",
     "td_name_label": "Your name",

@@ -24,7 +24,7 @@ def snapshot_id(text: str) -> int:
     """A path id: digits only and within range, else 404 (no such snapshot can exist)."""
     if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
         raise NotFound(f"no snapshot with id {text[:40]!r}; snapshot ids are whole numbers "
-                       "such as /snapshots/1")
+                       "such as /snapshots/1", code="snapshot_not_found", id=text[:40])
     return int(text)
 
 
@@ -34,11 +34,13 @@ def _count(name: str, text: str | None, default: int, low: int, high: int) -> in
     stripped = text.strip()
     if not (stripped.isascii() and stripped.isdigit()) or len(stripped) > 9:
         raise UsageError(f"parameter {name}={text[:40]!r} is not a whole number; "
-                         f"use a number from {low} to {high}")
+                         f"use a number from {low} to {high}", code="not_a_number",
+                         name=name, value=text[:40])
     value = int(stripped)
     if not low <= value <= high:
         raise UsageError(f"parameter {name}={value} is out of range; "
-                         f"use a number from {low} to {high}")
+                         f"use a number from {low} to {high}", code="number_out_of_range",
+                         name=name, value=value, low=low, high=high)
     return value
 
 
@@ -66,7 +68,8 @@ def day(name: str, text: str | None) -> str | None:
             datetime.fromisoformat(value)
     except ValueError:
         raise UsageError(f"parameter {name}={text[:40]!r} is not a date; "
-                         "use YYYY-MM-DD, e.g. 2024-02-07") from None
+                         "use YYYY-MM-DD, e.g. 2024-02-07", code="not_a_date", name=name,
+                         value=text[:40]) from None
     return value
 
 
@@ -75,7 +78,7 @@ def sort(text: str | None) -> str:
         return "relevance"
     if text not in SORTS:
         raise UsageError(f"parameter sort={text[:40]!r} is not supported; "
-                         f"use one of: {', '.join(SORTS)}")
+                         f"use one of: {', '.join(SORTS)}", code="bad_sort", value=text[:40])
     return text
 
 
@@ -84,9 +87,11 @@ def query(text: str | None) -> str:
     value = (text or "").strip()
     if len(value) > MAX_QUERY_CHARS:
         raise UsageError(f"the query is {len(value)} characters long; "
-                         f"use at most {MAX_QUERY_CHARS}")
+                         f"use at most {MAX_QUERY_CHARS}", code="query_too_long",
+                         length=len(value), limit=MAX_QUERY_CHARS)
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
-        raise UsageError("the query contains control characters; use plain words")
+        raise UsageError("the query contains control characters; use plain words",
+                         code="query_control_characters")
     return value
 
 
@@ -97,7 +102,7 @@ def name(kind: str, text: str | None) -> str | None:
     value = text.strip()
     if len(value) > 200 or any(ord(ch) < 0x20 for ch in value):
         raise UsageError(f"parameter {kind} is not a usable name; "
-                         "use a name as listed on the site")
+                         "use a name as listed on the site", code="bad_name", name=kind)
     return value
 
 
@@ -108,10 +113,12 @@ def lookup_url(text: str | None) -> str | None:
     value = text.strip()
     if len(value) > MAX_URL_CHARS:
         raise UsageError(f"the URL is {len(value)} characters long; "
-                         f"use at most {MAX_URL_CHARS}")
+                         f"use at most {MAX_URL_CHARS}", code="url_too_long",
+                         length=len(value), limit=MAX_URL_CHARS)
     if http_url(value) is None:
         raise UsageError(f"{value[:80]!r} is not an http or https URL; "
-                         "enter an address such as https://example.com/news/1.html")
+                         "enter an address such as https://example.com/news/1.html",
+                         code="not_a_url", value=value[:80])
     return value
 
 

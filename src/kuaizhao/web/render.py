@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -19,7 +20,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from kuaizhao.config import Settings
 from kuaizhao.errors import KuaizhaoError
+from kuaizhao.store.account_rows import User
 from kuaizhao.store.base import Store
+from kuaizhao.subscribe import tokens
 from kuaizhao.web.highlight import clean_snippet, highlight, http_url
 from kuaizhao.web.i18n import LANG_COOKIE, Locale, choose_language
 from kuaizhao.web.messages import LANGUAGES
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 NAV_CATEGORIES = 8
+SESSION_COOKIE = "kz_session"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,34 @@ def site_of(request: Request) -> Site:
     return site
 
 
+def secret_of(request: Request) -> str:
+    site = site_of(request)
+    configured: str = site.settings.secret_key
+    return configured or site.store.instance_secret("csrf")
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The account a session cookie stands for, and the CSRF token its forms carry."""
+
+    user: User
+    digest: str
+    csrf: str
+    cookie: str
+
+
+def signed_in(request: Request) -> SignedIn | None:
+    """The account signed in on this browser, if any (no cookie is set by asking)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    digest = tokens.digest(cookie)
+    session = site_of(request).store.session(digest, datetime.now(UTC))
+    if session is None:
+        return None
+    return SignedIn(session.user, digest, tokens.csrf_token(secret_of(request), cookie), cookie)
+
+
 def locale_of(request: Request) -> Locale:
     lang = choose_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
                            request.headers.get("accept-language"))
@@ -86,11 +118,13 @@ def render(request: Request, template: str, status: int = 200,
     except KuaizhaoError as exc:  # an error page must render even when the store cannot
         log.warning("navigation categories unavailable: %s", exc)
         nav = []
+    account = signed_in(request)
     html = site.env.get_template(template).render(
         request=request, loc=loc, _=loc.text, lang=loc.lang, other_lang=other,
         other_lang_name=loc_text(other, "lang_name"),
         switch_url=with_params(request, lang=other), site_name=site.settings.site_name,
-        nav_categories=nav, with_params=lambda **kw: with_params(request, **kw), **context,
+        nav_categories=nav, account=account,
+        with_params=lambda **kw: with_params(request, **kw), **context,
     )
     response = HTMLResponse(html, status_code=status)
     response.headers["Vary"] = "Accept-Language, Cookie"

@@ -57,6 +57,17 @@ def _facets(store: Store, f: Filters) -> tuple[list[tuple[str, int]], list[tuple
     return ([c for c in categories if c[1]], [s for s in sources if s[1]])
 
 
+def folded_reposts(results: SearchPage | None) -> int | None:
+    """Reposts folded into the results' stories: counted when every result is on this
+    page, None when some are (and so their count is not known here)."""
+    if results is None:
+        return 0
+    shown = sum(len(hit.also_reported_by) for hit in results.hits)
+    if results.offset == 0 and results.total <= len(results.hits):
+        return shown
+    return None if shown else 0
+
+
 @router.get("/search", include_in_schema=False, response_class=HTMLResponse)
 def search_page(request: Request, q: str | None = None, category: str | None = None,
                 source: str | None = None, since: str | None = None,
@@ -74,6 +85,7 @@ def search_page(request: Request, q: str | None = None, category: str | None = N
         if results.total:
             facets = _facets(store, f)
     return render(request, "search.html", f=f, results=results, pages=pages,
+                  reposts=folded_reposts(results),
                   category_facets=facets[0], source_facets=facets[1],
                   all_categories=store.categories(), all_sources=store.sources())
 
@@ -86,7 +98,8 @@ def search_api(request: Request, q: str | None = None, category: str | None = No
                limit: str | None = None) -> SearchOut:
     f = _filters(q, category, source, since, until, sort)
     if not f.q:
-        raise UsageError("parameter q is required, e.g. /api/v1/search?q=科技创新")
+        raise UsageError("parameter q is required, e.g. /api/v1/search?q=科技创新",
+                         code="parameter_required", name="q")
     start, size = params.offset(offset), params.limit(limit, default=PER_PAGE)
     results = f.run(site_of(request).store, start, size)
     next_url = None

@@ -24,6 +24,7 @@ from kuaizhao.subscribe.matching import check_target, follow_terms
 from kuaizhao.web import params
 from kuaizhao.web.account import form_of, page, redirect
 from kuaizhao.web.auth import login_url, visitor
+from kuaizhao.web.error_pages import form_error
 from kuaizhao.web.feeds import private_feed_url
 from kuaizhao.web.render import site_of
 
@@ -78,8 +79,8 @@ def create(store: Store, user: User, kind: str, target: str, name: str) -> Subsc
     try:
         chosen = SubscriptionKind(kind)
     except ValueError:
-        raise UsageError(f"kind must be one of: {', '.join(k.value for k in SubscriptionKind)}"
-                         ) from None
+        raise UsageError(f"kind must be one of: {', '.join(k.value for k in SubscriptionKind)}",
+                         code="subscription_kind") from None
     target = check_target(chosen, target)
     name = " ".join(name.split())[:MAX_NAME] or target[:MAX_NAME]
     with store.transaction():
@@ -91,7 +92,7 @@ def create(store: Store, user: User, kind: str, target: str, name: str) -> Subsc
 def rename(store: Store, user: User, sub_id: int, name: str) -> None:
     name = " ".join(name.split())[:MAX_NAME]
     if not name:
-        raise UsageError("a subscription needs a name")
+        raise UsageError("a subscription needs a name", code="subscription_needs_name")
     with store.transaction():
         store.update_subscription(user.id, sub_id, name=name)
 
@@ -149,7 +150,8 @@ async def create_subscription(request: Request) -> Response:
         stream = store.stream(user.id, limit=PER_PAGE)
         return await page(request, "subscriptions.html", status=400, subs=subs,
                           items=views(stream, subs), stream=stream, unread_only=False,
-                          error=str(exc), pages=None, feed_url=private_feed_url(request, user),
+                          error=form_error(request, exc), pages=None,
+                          feed_url=private_feed_url(request, user),
                           new_kind=data.get("kind", "search"),
                           new_target=data.get("target", "")[:500])
     return redirect(request, f"/me/subscriptions/{sub.id}")
@@ -224,5 +226,6 @@ async def subscription_action(request: Request, sub_id: str, action: str) -> Res
         else:
             raise NotFound(f"there is no subscription action {action[:40]!r}")
     except UsageError as exc:
-        return await _subscription_page(request, user, number, status=400, error=str(exc))
+        return await _subscription_page(request, user, number, status=400,
+                                        error=form_error(request, exc))
     return redirect(request, f"/me/subscriptions/{number}")

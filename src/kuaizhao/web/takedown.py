@@ -23,12 +23,18 @@ from kuaizhao.models import Snapshot
 from kuaizhao.store.takedown_rows import ReasonCategory, Relationship, TakedownRequest
 from kuaizhao.takedown.limits import RequestLimiter
 from kuaizhao.takedown.service import expire, submit, token_digest
-from kuaizhao.takedown.validate import MAX_FORM_BYTES, InvalidRequest, validate_request
+from kuaizhao.takedown.validate import (
+    LIMITS,
+    MAX_FORM_BYTES,
+    InvalidRequest,
+    validate_request,
+)
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, TakedownOut
-from kuaizhao.web.auth import CSRF_FIELD, PRE_COOKIE, SESSION_COOKIE, check_csrf, finish, visitor
+from kuaizhao.web.auth import CSRF_FIELD, PRE_COOKIE, check_csrf, finish, visitor
+from kuaizhao.web.error_pages import reader_message
 from kuaizhao.web.i18n import Locale
-from kuaizhao.web.render import locale_of, render, site_of
+from kuaizhao.web.render import SESSION_COOKIE, locale_of, render, site_of
 
 router = APIRouter()
 _INCLUDE = ("takedown_item_snapshot", "takedown_item_who", "takedown_item_reason",
@@ -119,12 +125,13 @@ def _check_size(request: Request) -> None:
     if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
         raise UsageError(f"the request is too large ({length} bytes); at most "
                          f"{MAX_FORM_BYTES // 1024} KB — shorten the reason or send the "
-                         "addresses in several requests")
+                         "addresses in several requests", code="form_too_large",
+                         limit_kb=MAX_FORM_BYTES // 1024)
 
 
 async def _form_page(request: Request, *, status: int = 200, values: dict[str, str] | None = None,
-                     problems: dict[str, str] | None = None, snapshot: str | None = None
-                     ) -> Response:
+                     problems: dict[str, str] | None = None, snapshot: str | None = None,
+                     target_error: UsageError | None = None) -> Response:
     who = await visitor(request)
     snap = _snapshot(request, snapshot)
     filled = dict(values or {})
@@ -132,7 +139,9 @@ async def _form_page(request: Request, *, status: int = 200, values: dict[str, s
         filled["targets"] = f"/snapshots/{snap.id}"
     return finish(request, render(
         request, "takedown.html", status=status, snap=snap, contact=_contact(request),
-        include=_INCLUDE, csrf=who.csrf, values=filled, problems=problems or {},
+        include=_INCLUDE, csrf=who.csrf, values=filled, problems=problems or {}, limits=LIMITS,
+        target_detail=(reader_message(request, str(target_error), target_error.code,
+                                      target_error.params) if target_error else ""),
         categories=PUBLIC_CATEGORIES, relationships=RELATIONSHIPS))
 
 
@@ -152,7 +161,8 @@ async def takedown_submit(request: Request) -> Response:
     try:
         new = validate_request(values)
     except InvalidRequest as exc:
-        return await _form_page(request, status=400, values=values, problems=exc.problems)
+        return await _form_page(request, status=400, values=values, problems=exc.problems,
+                                target_error=exc.target_error)
     sent = await run_in_threadpool(submit, site_of(request).store, new, datetime.now(UTC))
     return finish(request, render(request, "takedown_sent.html", status=201,
                                   request_id=sent.request_id,

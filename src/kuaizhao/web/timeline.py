@@ -33,13 +33,15 @@ def parse_wayback_timestamp(text: str) -> datetime:
     """`YYYY[MM[DD[hh[mm[ss]]]]]` (UTC) as an aware datetime; UsageError if it is not."""
     if not (4 <= len(text) <= 14 and text.isascii() and text.isdigit()):
         raise UsageError(f"timestamp {text[:40]!r} is not 4 to 14 digits "
-                         "(YYYYMMDDhhmmss, UTC); use e.g. 20240207154508")
+                         "(YYYYMMDDhhmmss, UTC); use e.g. 20240207154508", code="bad_timestamp",
+                         value=text[:40])
     full = text + _EARLIEST[len(text):]
     try:
         return datetime.strptime(full, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     except ValueError:
         raise UsageError(f"timestamp {text!r} is not a real date and time; "
-                         "use YYYYMMDDhhmmss in UTC, e.g. 20240207154508") from None
+                         "use YYYYMMDDhhmmss in UTC, e.g. 20240207154508", code="bad_timestamp",
+                         value=text) from None
 
 
 def build_timeline(captures: Sequence[CaptureInfo]) -> list[TimelineEntry]:

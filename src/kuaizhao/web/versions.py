@@ -33,7 +33,7 @@ from kuaizhao.web.versions_api import (
     versions_api_url,
     versions_out,
 )
-from kuaizhao.web.versions_diff import diff_articles
+from kuaizhao.web.versions_diff import collapse_unchanged, diff_articles
 
 router = APIRouter()
 PER_PAGE = 20
@@ -78,12 +78,14 @@ def _url_of(store: Store, url: str) -> tuple[str, list[VersionInfo]]:
     target = params.lookup_url(url)
     if target is None:
         raise UsageError("give the page URL percent-encoded as one path segment, e.g. "
-                         "/api/v1/urls/https%3A%2F%2Fexample.com%2Fa/versions")
+                         "/api/v1/urls/https%3A%2F%2Fexample.com%2Fa/versions",
+                         code="parameter_required", name="url")
     for candidate in (target, _normalized(target)):
         if candidate and (found := store.versions_of_url(candidate)):
             return candidate, found
     raise NotFound(f"the archive holds no version of {target[:200]}; "
-                   "look it up at /lookup to see every capture")
+                   "look it up at /lookup to see every capture", code="no_version",
+                   url=target[:200])
 
 
 def _normalized(url: str) -> str | None:
@@ -131,8 +133,10 @@ def _pair(request: Request, snapshot_id: str, other: str) -> tuple[Snapshot, Sna
             response_class=HTMLResponse)
 def diff_page(request: Request, snapshot_id: str, other: str) -> HTMLResponse:
     old, new = _pair(request, snapshot_id, other)
-    return render(request, "diff.html", old=old, new=new,
-                  diff=diff_articles(old.article, new.article),
+    diff = diff_articles(old.article, new.article)
+    return render(request, "diff.html", old=old, new=new, diff=diff,
+                  body=collapse_unchanged(diff.body),
+                  captions=collapse_unchanged(diff.captions),
                   api_url=f"/api/v1/snapshots/{old.id}/diff/{new.id}")
 
 
@@ -147,7 +151,8 @@ def diff_api(request: Request, snapshot_id: str, other: str) -> DiffOut:
 
 def _story_id(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise NotFound(f"no story with id {text[:40]!r}; story ids are whole numbers")
+        raise NotFound(f"no story with id {text[:40]!r}; story ids are whole numbers",
+                       code="story_not_found", id=text[:40])
     return int(text)
 
 
@@ -178,7 +183,7 @@ def _kind(text: str | None) -> str | None:
         return None
     if text not in KINDS:
         raise UsageError(f"parameter kind={text[:40]!r} is not supported; use changed or "
-                         "removed, or leave it out for both")
+                         "removed, or leave it out for both", code="bad_kind")
     return text
 
 

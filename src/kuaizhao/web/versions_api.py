@@ -108,6 +108,10 @@ class ChangesOut(BaseModel):
     changes: list[ChangeOut]
 
 
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
 def versions_api_url(url: str) -> str:
     return f"/api/v1/urls/{quote(url, safe='')}/versions"
 
@@ -144,7 +148,7 @@ def diff_out(old: Snapshot, new: Snapshot, diff: ArticleDiff) -> DiffOut:
     return DiffOut(
         old_id=old.id, new_id=new.id, same_url=old.url == new.url, changed=list(diff.changed),
         title=_segments(diff.title),
-        times=[TimeChangeOut(name=t.name, old=t.old, new=t.new, changed=t.changed)
+        times=[TimeChangeOut(name=t.name, old=_iso(t.old), new=_iso(t.new), changed=t.changed)
                for t in diff.times],
         body=_blocks(diff.body), captions=_blocks(diff.captions),
         html_url=f"/snapshots/{old.id}/diff/{new.id}")

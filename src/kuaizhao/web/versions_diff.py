@@ -50,10 +50,25 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Collapsed:
+    """A run of unchanged paragraphs the diff view folds away, shown as a count."""
+
+    blocks: tuple[Block, ...]
+
+    @property
+    def op(self) -> str:
+        return "collapsed"
+
+    @property
+    def count(self) -> int:
+        return len(self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
 class ValueChange:
     name: str
-    old: str
-    new: str
+    old: datetime | None
+    new: datetime | None
 
     @property
     def changed(self) -> bool:
@@ -64,7 +79,7 @@ class ValueChange:
 class ArticleDiff:
     title: tuple[Segment, ...]
     title_changed: bool
-    times: tuple[ValueChange, ...]  # published_at, updated_at (ISO text; "" when absent)
+    times: tuple[ValueChange, ...]  # published_at, updated_at
     body: tuple[Block, ...]
     captions: tuple[Block, ...]
 
@@ -130,16 +145,41 @@ def diff_blocks(old: Sequence[str], new: Sequence[str]) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def _iso(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
+def collapse_unchanged(blocks: Sequence[Block], context: int = 1
+                       ) -> tuple[Block | Collapsed, ...]:
+    """Fold each run of unchanged paragraphs, keeping `context` of them beside a change.
+
+    A fold of a single paragraph would hide nothing worth hiding, so it stays shown.
+    """
+    out: list[Block | Collapsed] = []
+    i = 0
+    while i < len(blocks):
+        if blocks[i].op != SAME:
+            out.append(blocks[i])
+            i += 1
+            continue
+        end = i
+        while end < len(blocks) and blocks[end].op == SAME:
+            end += 1
+        keep_before = context if i > 0 else 0
+        keep_after = context if end < len(blocks) else 0
+        fold_from, fold_to = i + keep_before, end - keep_after
+        if fold_to - fold_from >= 2:
+            out.extend(blocks[i:fold_from])
+            out.append(Collapsed(tuple(blocks[fold_from:fold_to])))
+            out.extend(blocks[fold_to:end])
+        else:
+            out.extend(blocks[i:end])
+        i = end
+    return tuple(out)
 
 
 def diff_articles(old: Article, new: Article) -> ArticleDiff:
     return ArticleDiff(
         title=diff_text(old.title, new.title),
         title_changed=old.title != new.title,
-        times=(ValueChange("published_at", _iso(old.published_at), _iso(new.published_at)),
-               ValueChange("updated_at", _iso(old.updated_at), _iso(new.updated_at))),
+        times=(ValueChange("published_at", old.published_at, new.published_at),
+               ValueChange("updated_at", old.updated_at, new.updated_at)),
         body=diff_blocks(old.paragraphs, new.paragraphs),
         captions=diff_blocks(old.captions, new.captions),
     )

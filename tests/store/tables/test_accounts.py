@@ -114,9 +114,13 @@ def test_stream_groups_stories_newest_first_and_counts_unread(store: Store) -> N
                                                           store.subscriptions(user.id)))
     assert store.subscription(user.id, sub.id).unread == 1
     with store.transaction():
-        store.mark_read(user.id, [first])  # any member marks the story read
+        # any member marks the story read, and read on one subscription's page it is
+        # read under every subscription that matched it
+        store.mark_read(user.id, [first], subscription_id=sub.id)
     assert store.subscription(user.id, sub.id).unread == 0
     assert [i.snapshot_id for i in store.stream(user.id, unread_only=True).items] == [other]
+    domestic = {s.name: s for s in store.subscriptions(user.id)}["国内"]
+    assert domestic.unread == 1  # 天气 alone
     with store.transaction():
         store.update_subscription(user.id, sub.id, paused=True)
     add_article(store, "https://a.example/3", "科技创新又一篇", "科技创新。", category=None)

@@ -178,7 +178,8 @@ class PgSearch:
             (snapshot_id,),
         )
         if row is None:
-            raise NotFound(f"no snapshot {snapshot_id}; check the id")
+            raise NotFound(f"no snapshot {snapshot_id}; check the id",
+                           code="snapshot_not_found", id=snapshot_id)
         url, story_id, when, title, text, article_json = row
         terms = key_terms(title, text, json_keywords(article_json))
         match = terms_tsquery(list(terms))

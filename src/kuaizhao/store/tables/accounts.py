@@ -49,7 +49,8 @@ class AccountTables(TableBase):
                  feed_token_digest))
         except Exception as exc:
             if self._is_conflict(exc):
-                raise UsageError(f"the name {name!r} cannot be used; choose another") from None
+                raise UsageError(f"the name {name!r} cannot be used; choose another",
+                                 code="name_taken", name=name) from None
             raise
         return self.user(user_id)
 

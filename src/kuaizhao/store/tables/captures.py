@@ -205,7 +205,8 @@ class CaptureTables(TableBase):
             f"SELECT {_SNAPSHOT_COLUMNS} FROM {_SNAPSHOT_FROM} WHERE s.id = ?", (snapshot_id,)
         )
         if row is None:
-            raise NotFound(f"no snapshot with id {snapshot_id}")
+            raise NotFound(f"no snapshot with id {snapshot_id}", code="snapshot_not_found",
+                           id=snapshot_id)
         return _snapshot(row)
 
     def snapshots_of_url(self, url: str) -> list[Snapshot]:

@@ -21,6 +21,7 @@ from kuaizhao.store.tables.connection import TableBase, upsert
 
 HISTORY_ITEMS = 200  # item times kept per discovery URL
 LAG_SAMPLES = 200  # newest first captures per source that the median lag is taken over
+BACKFILL_LAG_SECONDS = 7 * 86400  # a first capture later than this is no freshness sample
 _POLL_COLUMNS = ("url, source_id, kind, last_poll_at, next_poll_at, interval_seconds, reason, "
                  "last_new_at, empty_polls, errors, polls, not_modified, failures, new_items, "
                  "last_error")
@@ -147,7 +148,11 @@ class PollingTables(TableBase):
         for captured, published in rows:
             lag = (datetime.fromisoformat(captured)
                    - datetime.fromisoformat(published)).total_seconds()
-            lags.append(max(lag, 0.0))
+            # An article first captured long after it appeared came from a backfill (a
+            # first crawl of an archive, an old sitemap) or carries a wrong date: it says
+            # nothing about how fast new articles are caught.
+            if lag <= BACKFILL_LAG_SECONDS:
+                lags.append(max(lag, 0.0))
         return lags
 
     def _items_per_day(self, source_id: int, now: datetime) -> float | None:

@@ -181,19 +181,26 @@ class SubscriptionTables(TableBase):
 
     def mark_read(self, user_id: int, snapshot_ids: Sequence[int] | None = None, *,
                   subscription_id: int | None = None) -> int:
-        """Mark stories read: those of the given snapshots, else all (of one subscription)."""
+        """Mark stories read: those of the given snapshots, else all (of one subscription).
+
+        Reading is the reader's, not a subscription's: a story read on one subscription's
+        page is read under every subscription that matched it, so no count still calls
+        it unread while the stream shows it read (or the other way round).
+        """
         where = "subscription_id IN (SELECT id FROM subscriptions WHERE user_id = ?)"
         args: list[object] = [user_id]
         if subscription_id is not None:
             self.subscription(user_id, subscription_id)
-            where += " AND subscription_id = ?"
-            args.append(subscription_id)
         if snapshot_ids is not None:
             if not snapshot_ids:
                 return 0
             where += (" AND story_key IN (SELECT story_key FROM subscription_matches "
                       f"WHERE snapshot_id IN ({marks(snapshot_ids)}))")
             args += list(snapshot_ids)
+        elif subscription_id is not None:
+            where += (" AND story_key IN (SELECT story_key FROM subscription_matches "
+                      "WHERE subscription_id = ?)")
+            args.append(subscription_id)
         return self._run(f"UPDATE subscription_matches SET read = 1 WHERE read = 0 AND {where}",
                          args).rowcount
 

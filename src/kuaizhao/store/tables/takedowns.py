@@ -264,7 +264,8 @@ class TakedownTables(CaptureTables):
                    f"{notice.removed_at.date().isoformat()} "
                    f"(reason: {notice.reason_category.value}); "
                    "see the public removal log at /takedown/log",
-                   notice.reason_category.value)
+                   notice.reason_category.value, code="snapshot_removed", id=snapshot_id,
+                   date=notice.removed_at.date().isoformat())
 
     def url_removed(self, url: str) -> bool:
         """Whether any capture of `url` is hidden (a lookup answers 410, not 404)."""

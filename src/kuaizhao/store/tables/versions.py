@@ -181,7 +181,8 @@ class VersionTables(TableBase):
                         "FROM stories WHERE id = ?", (story_id,))
         if row is None:
             raise NotFound(f"no story with id {story_id}; story ids are listed on "
-                           "snapshot pages and in /api/v1/snapshots/{id}")
+                           "snapshot pages and in /api/v1/snapshots/{id}",
+                           code="story_not_found", id=story_id)
         rows = self._all(
             f"SELECT {_SNAPSHOT_COLUMNS} FROM {_SNAPSHOT_FROM} WHERE s.story_id = ? AND "
             "NOT EXISTS (SELECT 1 FROM snapshots n WHERE n.url = s.url AND n.story_id = "
