@@ -33,6 +33,7 @@ from kuaizhao.extract.published import (
     unlabelled_dates,
     url_date,
 )
+from kuaizhao.extract.segment_breaks import remove_segment_breaks
 from kuaizhao.extract.textlines import Line, page_lines
 from kuaizhao.extract.title import TitleChoice, choose_title, norm
 from kuaizhao.models import Article, Evidence
@@ -62,6 +63,7 @@ def extract_article(
     if parsed.tree is None:
         return Article(not_article_reason=parsed.reason)
     root = parsed.tree
+    remove_segment_breaks(root)
     evidence: list[Evidence] = []
     if parsed.truncated:
         evidence.append(Evidence(

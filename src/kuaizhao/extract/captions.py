@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from kuaizhao.models import Image
+from kuaizhao.whitespace import collapse_whitespace
 
 _CAPTION_CLASS = re.compile(
     r"(?:^|[\s_-])(?:caption|figcaption|pic_?txt|pictext|pic-?info|pic_?desc|img_?desc|"
@@ -159,7 +160,7 @@ def _images(
         width = el.get("width") or ""
         if not src or src.startswith("data:") or (width.isdigit() and int(width) < 100):
             continue  # inline data, icons, share buttons, tracking pixels
-        srcs.append((src, el.get("alt") or None))
+        srcs.append((src, collapse_whitespace(el.get("alt") or "") or None))
         pending = len(srcs) - 1
     out: list[Image] = []
     seen: set[str] = set()

@@ -15,6 +15,8 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from kuaizhao.whitespace import collapse_whitespace
+
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "report", "webpage"}
 
@@ -105,7 +107,7 @@ def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
     for el in tags.metas:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or
                el.get("http-equiv") or "").strip().lower()
-        value = " ".join((el.get("content") or "").split())
+        value = collapse_whitespace(el.get("content") or "")
         if key in _META and value:
             name, rule = _META[key]
             getattr(meta, name).append((rule, value))
@@ -244,7 +246,7 @@ def _read_json_ld(raw: str, meta: PageMeta) -> None:
                 value = ", ".join(str(v) for v in value if isinstance(v, str | int))
             if isinstance(value, str) and value.strip():
                 # JSON-LD is often HTML-escaped twice ("&quot;", "&#039;").
-                target.insert(0, (rule, " ".join(html.unescape(value).split())))
+                target.insert(0, (rule, collapse_whitespace(html.unescape(value))))
         people, organisations = _person_names(obj.get("author"))
         meta.author[0:0] = [(rule, name) for name in people or organisations]
         meta.organisations.extend(organisations)
@@ -289,7 +291,7 @@ def _person_names(value: Any) -> tuple[list[str], list[str]]:
             if len(_ROLE_WORDS.findall(role)) >= 2:
                 item = head
         if isinstance(item, str) and item.strip() and len(item) < 100:
-            target.append(" ".join(html.unescape(item).split()))
+            target.append(collapse_whitespace(html.unescape(item)))
     return people, organisations
 
 
