@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "kuaizhao"
-SHARED = {"models", "errors", "charset", "urls", "ratelimit"}
+SHARED = {"models", "errors", "charset", "urls", "ratelimit", "whitespace", "labels"}
 ALLOWED: dict[str, set[str]] = {
     "discover": SHARED,
     "fetch": SHARED,

@@ -80,3 +80,17 @@ def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
 def test_source_needs_somewhere_to_discover_from() -> None:
     with pytest.raises(SourcesError, match="no feeds, sitemaps or listings"):
         parse_sources('[[source]]\nname = "x"\n')
+
+
+def test_a_category_that_is_a_code_is_a_problem_on_its_line() -> None:
+    text = GOOD.replace('category = "国内"', 'category = "01002002050"').replace(
+        'category = "科技"', 'category = "c_1004"')
+    with pytest.raises(SourcesError) as err:
+        parse_sources(text)
+    lines = text.splitlines()
+    found = {msg: lines[line - 1] for line, msg in err.value.problems}
+    assert len(found) == 2
+    for msg, line in found.items():
+        assert "is a code, not a label" in msg
+        assert 'e.g. category = "国内"' in msg
+        assert "category" in line

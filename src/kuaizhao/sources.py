@@ -17,6 +17,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kuaizhao.errors import SourcesError
+from kuaizhao.labels import code_reason
+
+# Readers see categories in the site's navigation (docs/sources.md, "Categories").
+_CODE_PROBLEM = ("category {value!r} is a code, not a label a reader understands ({why}); "
+                 'name the section the way the site shows it, e.g. category = "国内"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +180,8 @@ def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
             problem("category_rules", f"category rule pattern: {why}")
         elif not isinstance(category, str) or not category:
             problem("category_rules", 'category rule needs category = "..."')
+        elif why := code_reason(category):
+            problem("category_rules", _CODE_PROBLEM.format(value=category, why=why))
         else:
             rules.append(CategoryRule(pattern=str(pattern), category=category))
     if not (feeds or sitemaps or listings):
@@ -194,6 +201,8 @@ def _parse_source(raw: dict[str, Any], problem: Any) -> SourceConfig | None:
     for key in ("category", "language"):
         if key in raw and not isinstance(raw[key], str):
             problem(key, f"{key} must be a string")
+    if isinstance(raw.get("category"), str) and (why := code_reason(raw["category"])):
+        problem("category", _CODE_PROBLEM.format(value=raw["category"], why=why))
     if not isinstance(raw.get("ignore_noarchive", False), bool):
         problem("ignore_noarchive", "ignore_noarchive must be true or false")
     return SourceConfig(

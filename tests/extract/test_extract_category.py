@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kuaizhao import extract_article
@@ -56,3 +58,29 @@ def test_bad_rule_is_a_clear_error() -> None:
 
 def test_no_category() -> None:
     assert extract_article(_page()).category is None
+
+
+def test_a_code_in_the_section_meta_is_no_category() -> None:
+    article = extract_article(_page(head='<meta property="article:section" content="01002002050">'))
+    assert article.category is None
+
+
+def test_a_code_is_passed_over_for_the_next_label_and_named_in_the_evidence() -> None:
+    head = ('<meta property="article:section" content="1004">'
+            '<meta name="section" content="国内">')
+    article = extract_article(_page(head=head))
+    assert article.category == "国内"
+    [evidence] = [e for e in article.evidence if e.field == "category"]
+    assert "'1004'" in evidence.rule
+
+
+def test_a_breadcrumb_ending_in_a_code_gives_the_section_before_it() -> None:
+    page = _page(before="<div><a href='/'>首页</a> &gt; <a href='/gn/'>国内</a> &gt; "
+                 "<a href='/gn/14739/'>14739</a></div>")
+    assert extract_article(page).category == "国内"
+
+
+def test_real_page_whose_breadcrumb_ends_in_an_issue_number() -> None:
+    # gov.cn: 首页 > 国务院公报 > 2007年第23号 — the issue number is no section.
+    page = (Path(__file__).parents[1] / "data" / "extract" / "gne" / "other__1.html")
+    assert extract_article(page.read_bytes()).category == "国务院公报"

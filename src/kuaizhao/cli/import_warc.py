@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from kuaizhao.cli.context import archive, interactive
 from kuaizhao.errors import UsageError
+from kuaizhao.labels import code_reason
 from kuaizhao.pipeline.importer import (
     FileReport,
     ImportOptions,
@@ -41,7 +42,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="outlet name for every capture (default: matched by host against "
                    "the sources file)")
     p.add_argument("--category", metavar="C",
-                   help="category for articles whose page names none")
+                   help="category for articles that neither a rule, the page nor the source "
+                   "names (docs/sources.md); a label such as 国内, never a code")
     p.add_argument("--copy", action="store_true",
                    help="copy the files into <home>/warc/imported/ instead of linking to them")
     p.add_argument("--accept-bad-digests", action="store_true",
@@ -60,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.files:
         raise UsageError("name at least one WARC or ARC file to import, "
                          "or use --list to see what was imported")
+    if args.category is not None and (why := code_reason(args.category)):
+        raise UsageError(f"--category {args.category!r} is a code, not a label a reader "
+                         f"understands ({why}); give the section's name, e.g. --category 国内")
     release_large_blocks()
     options = ImportOptions(source=args.source, category=args.category, copy=args.copy,
                             verify_digests=not args.accept_bad_digests)

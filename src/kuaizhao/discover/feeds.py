@@ -25,6 +25,7 @@ from kuaizhao.discover.result import DiscoveryResult
 from kuaizhao.errors import UsageError
 from kuaizhao.models import Candidate, LinkKind
 from kuaizhao.urls import normalize_url
+from kuaizhao.whitespace import collapse_whitespace
 
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>", re.S)
 
@@ -120,7 +121,7 @@ def parse_feed(body: bytes, base_url: str, *, local_tz: tzinfo = UTC) -> Discove
         if url in seen:
             continue
         seen.add(url)
-        title = (entry.get("title") or "").strip() or None
+        title = collapse_whitespace(entry.get("title") or "") or None
         updated = _entry_date(entry, "updated", local_tz)
         # Atom entries and RSS items with only dc:date carry no separate publication
         # time; their one date is the best guess there is.

@@ -18,6 +18,7 @@ from kuaizhao.discover.result import DiscoveryResult
 from kuaizhao.errors import ConfigError, UsageError
 from kuaizhao.models import Candidate, LinkKind
 from kuaizhao.urls import normalize_url
+from kuaizhao.whitespace import collapse_whitespace
 
 _NEXT_WORDS = frozenset({"下一页", "下页", "下一頁", "后页", "後頁", "下一页>>", "next",
                          "nextpage", "older", "olderposts", "olderentries"})
@@ -42,7 +43,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def _text(node: LexborNode) -> str:
-    return " ".join((node.text(deep=True, separator=" ") or "").split())
+    return collapse_whitespace(node.text(deep=True, separator=" ") or "")
 
 
 def _classes(node: LexborNode | None) -> set[str]:

@@ -20,6 +20,7 @@ from kuaizhao.extract.bylines import BylineField, closing_credit, parse_byline, 
 from kuaizhao.extract.captions import take_captions
 from kuaizhao.extract.category import choose_category
 from kuaizhao.extract.dates import zone
+from kuaizhao.extract.images import article_images
 from kuaizhao.extract.keywords import extract_keywords
 from kuaizhao.extract.language import detect_language
 from kuaizhao.extract.metadata import PageMeta, read_metadata
@@ -33,6 +34,7 @@ from kuaizhao.extract.published import (
     unlabelled_dates,
     url_date,
 )
+from kuaizhao.extract.segment_breaks import remove_segment_breaks
 from kuaizhao.extract.textlines import Line, page_lines
 from kuaizhao.extract.title import TitleChoice, choose_title, norm
 from kuaizhao.models import Article, Evidence
@@ -62,6 +64,7 @@ def extract_article(
     if parsed.tree is None:
         return Article(not_article_reason=parsed.reason)
     root = parsed.tree
+    remove_segment_breaks(root)
     evidence: list[Evidence] = []
     if parsed.truncated:
         evidence.append(Evidence(
@@ -114,9 +117,12 @@ def extract_article(
     if category:
         evidence.append(Evidence("category", category.rule, category.confidence))
 
-    captions = tuple(dict.fromkeys([*caps.captions, *body.credits]))
+    pictures = article_images(root, body.paragraphs, caps, [v for _, v in meta.images], url)
+    captions = tuple(dict.fromkeys([*pictures.captions, *body.credits]))
     if captions:
         evidence.append(Evidence("captions", "figcaption/caption class/credit line", 0.8))
+    if pictures.images:
+        evidence.append(Evidence("images", pictures.rule, 0.8))
     if text and (lead := _shown_lead(meta, title, text, window)):
         text = f"{lead}\n\n{text}"
     reason = _not_article_reason(text, lines, meta)
@@ -145,7 +151,7 @@ def extract_article(
         canonical_url=urljoin(url, canonical) if url and canonical else canonical,
         text=text,
         captions=captions,
-        images=caps.images,
+        images=pictures.images,
         keywords=keywords,
         evidence=tuple(_dedupe_evidence(evidence)),
         not_article_reason=reason,

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from kuaizhao.models import Image
+from kuaizhao.whitespace import collapse_whitespace
 
 _CAPTION_CLASS = re.compile(
     r"(?:^|[\s_-])(?:caption|figcaption|pic_?txt|pictext|pic-?info|pic_?desc|img_?desc|"
@@ -45,8 +46,17 @@ MAX_CAPTIONS = 200
 
 @dataclass(frozen=True, slots=True)
 class CaptionResult:
+    """Every caption and image on the page. Which of them belong to the article is only
+    known once the body is found (`images.article_images`), so each comes with where it
+    was."""
+
     captions: tuple[str, ...]
     images: tuple[Image, ...]
+    # Where each image and caption was, as the chain of elements from it up to the root,
+    # taken now: body extraction later removes caption elements (WordPress's
+    # div.wp-caption holds its image) and invisible ones (an <img> in <noscript>).
+    image_paths: tuple[tuple[lxml.html.HtmlElement, ...], ...] = ()
+    caption_paths: tuple[tuple[lxml.html.HtmlElement, ...], ...] = ()
 
 
 def is_credit_line(text: str) -> bool:
@@ -79,12 +89,20 @@ def take_captions(root: lxml.html.HtmlElement, base_url: str | None) -> CaptionR
             found.append(el)
             inside.update(el.iterdescendants())
     images = _images(root, base_url, found)
+    image_paths = tuple(_path(el) for _, el in images)
+    paths: list[tuple[lxml.html.HtmlElement, ...]] = []
     for el in found:
         text = " ".join(el.text_content().split())
         if text and text not in captions:
             captions.append(text)
+            paths.append(_path(el))
         _drop_keep_tail(el)
-    return CaptionResult(tuple(captions), images)
+    return CaptionResult(tuple(captions), tuple(i for i, _ in images), image_paths,
+                         tuple(paths))
+
+
+def _path(el: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, ...]:
+    return (el, *el.iterancestors())
 
 
 def _caption_class(el: lxml.html.HtmlElement) -> bool:
@@ -141,17 +159,22 @@ def _drop_keep_tail(el: lxml.html.HtmlElement) -> None:
 
 def _images(
     root: lxml.html.HtmlElement, base_url: str | None, captions: list[lxml.html.HtmlElement]
-) -> tuple[Image, ...]:
-    """Images in document order; each caption goes to the closest image before it."""
+) -> list[tuple[Image, lxml.html.HtmlElement]]:
+    """Images in document order, each with its element; each caption goes to the image
+    its element holds, else to the closest image before it."""
     caption_set = set(captions)
-    srcs: list[tuple[str, str | None]] = []
+    srcs: list[tuple[str, str | None, lxml.html.HtmlElement]] = []
     caption_of: dict[int, str] = {}
     pending: int | None = None  # index of the last image still without a caption
+    wrapping: tuple[lxml.html.HtmlElement, str] | None = None  # a caption holding images
     for el in root.iter("img", *{c.tag for c in captions}):
         if el in caption_set:
-            if pending is not None:
-                caption_of[pending] = " ".join(el.text_content().split())
-                pending = None
+            text = " ".join(el.text_content().split())
+            if el.find(".//img") is not None:
+                wrapping = el, text  # WordPress's div.wp-caption: its image is next
+            elif pending is not None:
+                caption_of[pending] = text
+            pending = None
             continue
         if el.tag != "img" or len(srcs) >= 100:
             continue
@@ -159,14 +182,16 @@ def _images(
         width = el.get("width") or ""
         if not src or src.startswith("data:") or (width.isdigit() and int(width) < 100):
             continue  # inline data, icons, share buttons, tracking pixels
-        srcs.append((src, el.get("alt") or None))
+        srcs.append((src, collapse_whitespace(el.get("alt") or "") or None, el))
         pending = len(srcs) - 1
-    out: list[Image] = []
+        if wrapping is not None and wrapping[0] in el.iterancestors():
+            caption_of[pending], wrapping, pending = wrapping[1], None, None
+    out: list[tuple[Image, lxml.html.HtmlElement]] = []
     seen: set[str] = set()
-    for i, (src, alt) in enumerate(srcs):
+    for i, (src, alt, el) in enumerate(srcs):
         url = urljoin(base_url, src) if base_url else src
         if url in seen:
             continue
         seen.add(url)
-        out.append(Image(src=url, caption=caption_of.get(i) or None, alt=alt))
-    return tuple(out)
+        out.append((Image(src=url, caption=caption_of.get(i) or None, alt=alt), el))
+    return out

@@ -2,16 +2,21 @@
 
 In order of trust: the source's own `category_rules` on the URL (the operator's
 mapping), a breadcrumb trail (首页 > 国内 > 正文), a 类别/栏目 label, JSON-LD
-articleSection, then section meta tags.
+articleSection, then section meta tags. A value from the page that is a code
+("01002002050", "1004": `kuaizhao.labels`) is passed over for the next one; when the
+page names no label at all, the pipeline falls back to the source's or the import's
+default (docs/sources.md).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kuaizhao.errors import ExtractError
 from kuaizhao.extract.textlines import Line
+from kuaizhao.labels import is_label
 
 _HOME = {"首页", "主页", "网站首页", "返回首页", "home", "homepage", "news", "新闻", "新闻中心",
          "正文", "内容", "详情", "详细内容", "正文内容", "文章", "当前位置", "您的位置",
@@ -72,7 +77,8 @@ def crumb_pick(items: list[str], title: str) -> str | None:
     for item in reversed(items):
         item = item.strip()
         n = re.sub(r"\W+", "", item)
-        if not n or item.lower() in _HOME or (t and (n in t or t in n)) or len(item) > 20:
+        if (not n or item.lower() in _HOME or (t and (n in t or t in n)) or len(item) > 20
+                or not is_label(item)):
             continue
         return item
     return None
@@ -90,17 +96,31 @@ def choose_category(
     by_rule = category_from_url(url, rules)
     if by_rule:
         return CategoryChoice(by_rule, "source category_rules on URL", 0.95)
+    codes: list[str] = []
+    for value, rule, confidence in _page_labels(lines, title, labelled, json_ld_crumbs,
+                                                sections):
+        if is_label(value):
+            skipped = f" (codes passed over: {', '.join(codes)})" if codes else ""
+            return CategoryChoice(value, rule + skipped, confidence)
+        codes.append(f"{value!r} from {rule}")
+    return None
+
+
+def _page_labels(
+    lines: list[Line], title: str, labelled: str | None, json_ld_crumbs: list[str],
+    sections: list[tuple[str, str]],
+) -> Iterator[tuple[str, str, float]]:
+    """What the page says its section is, most trusted first (module docstring)."""
     crumb = breadcrumb_category(lines, title)
     if crumb:
-        return CategoryChoice(crumb, "breadcrumb", 0.85)
+        yield crumb, "breadcrumb", 0.85
     if json_ld_crumbs:
         crumb = crumb_pick(json_ld_crumbs, title)
         if crumb:
-            return CategoryChoice(crumb, "json-ld BreadcrumbList", 0.85)
+            yield crumb, "json-ld BreadcrumbList", 0.85
     if labelled:
-        return CategoryChoice(labelled, "类别/栏目 label", 0.8)
+        yield labelled, "类别/栏目 label", 0.8
     for rule, value in sections:
         value = re.split(r"[,，;；|]", value)[0].strip()
         if value and len(value) <= 40:
-            return CategoryChoice(value, rule, 0.7)
-    return None
+            yield value, rule, 0.7

@@ -15,6 +15,8 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from kuaizhao.whitespace import collapse_whitespace
+
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "report", "webpage"}
 
@@ -35,6 +37,9 @@ class PageMeta:
     canonical: list[tuple[str, str]] = field(default_factory=list)
     language: list[tuple[str, str]] = field(default_factory=list)
     breadcrumbs: list[str] = field(default_factory=list)
+    # The lead image the page declares (og:image, JSON-LD image): the one picture from
+    # outside the body that still belongs to the article, when the page shows it.
+    images: list[tuple[str, str]] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)  # outlets named as authors
     # Text of elements whose class marks them as the byline, parts joined by " | ".
     marked_bylines: list[str] = field(default_factory=list)
@@ -66,6 +71,8 @@ _META: dict[str, tuple[str, str]] = {
     "parsely-author": ("author", "meta parsely-author"),
     "sailthru.author": ("author", "meta sailthru.author"),
     "article:section": ("section", "article:section"),
+    "og:image": ("images", "og:image"), "og:image:url": ("images", "og:image"),
+    "twitter:image": ("images", "twitter:image"),
     "og:article:section": ("section", "article:section"),
     "category": ("section", "meta category"), "section": ("section", "meta section"),
     "parsely-section": ("section", "meta parsely-section"),
@@ -105,7 +112,7 @@ def read_metadata(root: lxml.html.HtmlElement) -> PageMeta:
     for el in tags.metas:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or
                el.get("http-equiv") or "").strip().lower()
-        value = " ".join((el.get("content") or "").split())
+        value = collapse_whitespace(el.get("content") or "")
         if key in _META and value:
             name, rule = _META[key]
             getattr(meta, name).append((rule, value))
@@ -218,6 +225,14 @@ def _tagged(root: lxml.html.HtmlElement) -> _Tagged:
     return found
 
 
+def _image_urls(value: object) -> list[str]:
+    """JSON-LD `image`: a URL, an ImageObject, or a list of either."""
+    items = value if isinstance(value, list) else [value]
+    urls = [item.get("url") or item.get("contentUrl") if isinstance(item, dict) else item
+            for item in items[:5]]
+    return [url.strip() for url in urls if isinstance(url, str) and url.strip()]
+
+
 def _read_json_ld(raw: str, meta: PageMeta) -> None:
     try:
         data = json.loads(raw.strip().rstrip(";"), strict=False)
@@ -244,7 +259,8 @@ def _read_json_ld(raw: str, meta: PageMeta) -> None:
                 value = ", ".join(str(v) for v in value if isinstance(v, str | int))
             if isinstance(value, str) and value.strip():
                 # JSON-LD is often HTML-escaped twice ("&quot;", "&#039;").
-                target.insert(0, (rule, " ".join(html.unescape(value).split())))
+                target.insert(0, (rule, collapse_whitespace(html.unescape(value))))
+        meta.images[0:0] = [(rule, url) for url in _image_urls(obj.get("image"))]
         people, organisations = _person_names(obj.get("author"))
         meta.author[0:0] = [(rule, name) for name in people or organisations]
         meta.organisations.extend(organisations)
@@ -289,7 +305,7 @@ def _person_names(value: Any) -> tuple[list[str], list[str]]:
             if len(_ROLE_WORDS.findall(role)) >= 2:
                 item = head
         if isinstance(item, str) and item.strip() and len(item) < 100:
-            target.append(" ".join(html.unescape(item).split()))
+            target.append(collapse_whitespace(html.unescape(item)))
     return people, organisations
 
 
