@@ -140,6 +140,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host_concurrency", int, 1, "parallel requests to one host", check=_positive),
     Setting("total_concurrency", int, 16, "parallel requests in all", check=_positive),
     Setting("obey_robots", bool, True, "honour robots.txt (RFC 9309)"),
+    Setting(
+        "crawl_allow_private",
+        bool,
+        False,
+        "let the crawler reach private, loopback and link-local addresses (only on a trusted "
+        "network); when false, only the host and port a source's own URL names are reachable",
+    ),
     Setting("extract_processes", int, 0, "processes that extract articles while the crawl "
             "fetches; 0 extracts in one thread of the crawl process", check=_non_negative),
     Setting(
