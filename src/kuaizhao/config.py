@@ -144,8 +144,11 @@ SETTINGS: tuple[Setting, ...] = (
         "crawl_allow_private",
         bool,
         False,
-        "let the crawler reach private, loopback and link-local addresses (only on a trusted "
-        "network); when false, only the host and port a source's own URL names are reachable",
+        "let the crawler connect to private, loopback, link-local, CGNAT, multicast and reserved "
+        "addresses (only on a trusted network). When false, such addresses are refused at "
+        "connect time, after DNS, for every request and redirect hop (however the address is "
+        "written), except the exact host and port a source's own URL names as an address or "
+        "localhost (docs/sources.md)",
     ),
     Setting("extract_processes", int, 0, "processes that extract articles while the crawl "
             "fetches; 0 extracts in one thread of the crawl process", check=_non_negative),

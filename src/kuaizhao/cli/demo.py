@@ -44,7 +44,9 @@ def _ports(text: str) -> tuple[int, int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, port=args.port)
+    # The demo outlets are loopback sites that link to each other: private addresses
+    # are allowed explicitly, for this archive only.
+    settings = settings_from(args, port=args.port, crawl_allow_private=True)
     web = DemoWeb(DemoOptions(ports=_ports(args.demo_ports), edition=args.edition))
     with contextlib.ExitStack() as stack:
         try:
