@@ -100,7 +100,7 @@ class BlockedAddressError(FetchError):
         self.addresses = addresses
         super().__init__(f"{host} is or resolves only to private, loopback or link-local "
                          f"addresses ({', '.join(addresses) or 'none'}); refused by the "
-                         "address policy (docs/settings.md, crawl_allow_private)")
+                         "address policy (docs/sources.md, \"Private addresses\")")
 
 
 class ArchiveError(KuaizhaoError):
