@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -7,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kuaizhao.errors import UsageError
-from kuaizhao.urls import host_key, is_private_address, normalize_url
+from kuaizhao.urls import host_address, host_key, is_private_address, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -103,3 +105,14 @@ def test_resolving_then_normalising_is_stable(base: str, rel: str) -> None:
     except UsageError:
         return
     assert normalize_url(joined) == joined
+
+
+@given(st.text(alphabet="0123456789xXaAfF.", min_size=1, max_size=16))
+def test_every_numeric_host_a_resolver_accepts_is_recognised(host: str) -> None:
+    """inet_aton(3) is what getaddrinfo uses for numeric hosts: whatever address it
+    reads from a host, the private-address check must read the same."""
+    try:
+        expected = ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return
+    assert host_address(host) == expected
