@@ -16,6 +16,7 @@ harness.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -41,7 +42,7 @@ class NamespaceUnavailable(RuntimeError):
 @dataclass(frozen=True, slots=True)
 class Reply:
     status: int = 200
-    body: str = ""
+    body: str | bytes = ""  # str is sent as UTF-8; bytes as they are (a bomb, say)
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -92,6 +93,15 @@ class Hits:
         return [h for h in self.all() if h.host == host and port in (None, h.port)]
 
 
+_MEASURE = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(done.returncode)
+"""
+
+
 class NetNamespace:
     def __init__(self, holder: subprocess.Popen[str], workdir: Path) -> None:
         self._holder = holder
@@ -105,6 +115,14 @@ class NetNamespace:
     def run(self, argv: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.run(self.command(argv), text=True, capture_output=True,
                               check=False, **kwargs)
+
+    def run_measured(self, argv: Sequence[str], **kwargs: Any,
+                     ) -> tuple[subprocess.CompletedProcess[str], int]:
+        """`run`, and the peak RSS in KiB of the command (and anything it waited for),
+        measured by a wrapper process whose only child it is."""
+        peak = self.workdir / "peak-rss"
+        done = self.run([sys.executable, "-c", _MEASURE, str(peak), *argv], **kwargs)
+        return done, int(peak.read_text(encoding="utf-8"))
 
     def popen(self, argv: Sequence[str], **kwargs: Any) -> subprocess.Popen[str]:
         return subprocess.Popen(self.command(argv), text=True, **kwargs)
@@ -139,7 +157,9 @@ class NetNamespace:
 
 
 def _reply(reply: Reply) -> dict[str, Any]:
-    return {"status": reply.status, "headers": reply.headers, "body": reply.body}
+    body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+    return {"status": reply.status, "headers": reply.headers,
+            "body": base64.b64encode(body).decode("ascii")}
 
 
 @contextmanager

@@ -4,13 +4,14 @@ namespace by `hostile_web.NetNamespace.serving`, never on the host.
 Usage: `python sites_server.py SPEC.json`. SPEC holds `hits` (a JSON-lines file each
 request is appended to, flushed at once, so it can be read while serving) and `sites`:
 `[{"host", "port", "routes": {path: reply}, "fallback": reply | null}]` where a reply
-is `{"status", "headers", "body"}`. Prints `ready` once every site listens; stops on
-SIGTERM.
+is `{"status", "headers", "body"}` (the body in base64). Prints `ready` once every
+site listens; stops on SIGTERM.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import signal
 import sys
@@ -30,7 +31,7 @@ def _handler(site: dict[str, Any], hits: Any) -> Any:
         if reply is None:
             return web.Response(status=404, text="not here")
         return web.Response(status=reply["status"], headers=reply["headers"],
-                            body=reply["body"].encode("utf-8"))
+                            body=base64.b64decode(reply["body"]))
     return handle
 
 
