@@ -30,7 +30,8 @@ def crawl_kuaizhao(demo: DemoWeb, home: Path) -> tuple[float, int, int]:
     home.mkdir(parents=True)
     (home / "sources.toml").write_text(demo.sources_toml(), encoding="utf-8")
     settings = load_settings(
-        home=str(home), environ={}, overrides={"min_host_interval": 0.0, "warc_fsync": True}
+        home=str(home), environ={}, overrides={"min_host_interval": 0.0, "warc_fsync": True,
+                                            "crawl_allow_private": True}
     )
     store = open_store(settings)
     start = time.perf_counter()

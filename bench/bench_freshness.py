@@ -49,7 +49,7 @@ from kuaizhao.web.websub import install_push_listener
 
 START = datetime(2024, 2, 7, 6, 0, tzinfo=UTC) - timedelta(hours=8)  # 06:00 Shanghai
 FAST = {"min_host_interval": 0.0, "retries": 0, "fetch_timeout": 10.0, "warc_fsync": False,
-        "total_concurrency": 16}
+        "total_concurrency": 16, "crawl_allow_private": True}
 POLICIES = {"adaptive+websub": (900, 60, 21600), "adaptive": (900, 60, 21600),
             "fixed-60": (60, 60, 60), "fixed-300": (300, 300, 300), "fixed-900": (900, 900, 900)}
 

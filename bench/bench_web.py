@@ -76,7 +76,8 @@ def main() -> None:
         with demo.in_thread():
             (home / "sources.toml").write_text(demo.sources_toml(), encoding="utf-8")
             settings = load_settings(home=str(home), environ={},
-                                     overrides={"min_host_interval": 0.0})
+                                     overrides={"min_host_interval": 0.0,
+                                                "crawl_allow_private": True})
             store = open_store(settings)
             asyncio.run(Crawler(store, settings, load_sources(settings.sources_path))
                         .run(once=True))

@@ -142,7 +142,8 @@ def crawl(workers: int, work: Path, sources: Path, database: str,
     env = {**os.environ, "KUAIZHAO_SOURCES": str(sources), "KUAIZHAO_WARC_DIR": str(warc),
            "KUAIZHAO_MIN_HOST_INTERVAL": "0", "KUAIZHAO_DATABASE_URL": database,
            "KUAIZHAO_EXTRACT_PROCESSES": str(processes),
-           "KUAIZHAO_TOTAL_CONCURRENCY": str(concurrency)}
+           "KUAIZHAO_TOTAL_CONCURRENCY": str(concurrency),
+           "KUAIZHAO_CRAWL_ALLOW_PRIVATE": "true"}
     if workers > 1 or database:
         # Create the tables first, so the timed part is crawling only.
         subprocess.run([sys.executable, "-m", "kuaizhao", "--home", str(work / "init"),

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import pytest
 
 from kuaizhao.errors import SourcesError
-from kuaizhao.sources import load_sources, parse_sources
+from kuaizhao.sources import load_sources, own_private_hosts, parse_sources
 
 GOOD = """
 [[source]]
@@ -94,3 +95,17 @@ def test_a_category_that_is_a_code_is_a_problem_on_its_line() -> None:
         assert "is a code, not a label" in msg
         assert 'e.g. category = "国内"' in msg
         assert "category" in line
+
+
+def test_own_private_hosts_are_the_addresses_sources_name() -> None:
+    sources = parse_sources(
+        '[[source]]\nname = "内网"\nhomepage = "http://10.1.2.3:8080/"\n'
+        'feeds = ["http://127.1:9000/rss", "https://news.example.cn/rss"]\n'
+        'sitemaps = ["http://LocalHost/sitemap.xml"]\n'
+        '[[source.listings]]\nurl = "http://[::ffff:192.168.0.9]/list/"\n'
+        'link_pattern = "/a/"\n'
+        '[[source]]\nname = "公网"\nfeeds = ["https://intranet.example.cn/rss"]\n')
+    # address literals in any spelling, and localhost; never a name DNS might change
+    assert own_private_hosts(sources) == {
+        ("10.1.2.3", 8080), ("127.0.0.1", 9000), ("localhost", 80),
+        (str(ipaddress.ip_address("::ffff:192.168.0.9")), 80)}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -7,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kuaizhao.errors import UsageError
-from kuaizhao.urls import host_key, is_private_address, normalize_url
+from kuaizhao.urls import host_address, host_key, is_private_address, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,16 @@ def test_host_key_spells_out_port() -> None:
      ("0.0.0.0", True),  # noqa: S104 - an address to classify; nothing binds to it
      ("fe80::1%eth0", True), ("fd00::1", True), ("::ffff:127.0.0.1", True),
      ("2002:7f00:1::", True), ("224.0.0.1", True), ("localhost", True), ("a.localhost.", True),
-     ("8.8.8.8", False), ("2606:4700:4700::1111", False), ("example.com", False)],
+     ("8.8.8.8", False), ("2606:4700:4700::1111", False), ("example.com", False),
+     # numeric spellings resolvers accept, NAT64 and IPv4-compatible forms, reserved
+     # and documentation ranges, names that resolve to the address written in them
+     ("2852039166", True), ("0xA9FEA9FE", True), ("127.1", True), ("0177.0.0.1", True),
+     ("0251.0376.0251.0376", True), ("0x7f.1", True), ("[64:ff9b::a9fe:a9fe]", True),
+     ("::ffff:a9fe:a9fe", True), ("::a9fe:a9fe", True), ("64:ff9b:1::1", True),
+     ("198.18.0.1", True), ("192.0.2.1", True), ("240.0.0.1", True), ("2001:db8::1", True),
+     ("10.0.0.1.nip.io", True), ("app.127.0.0.1.sslip.io", True), ("lvh.me", True),
+     ("134744072", False), ("0x08080808", False), ("[64:ff9b::808:808]", False),
+     ("1e3", False), ("08.1.1.1", False), ("nip.io.example.com", False)],
 )
 def test_is_private_address(host: str, private: bool) -> None:
     assert is_private_address(host) is private
@@ -94,3 +105,14 @@ def test_resolving_then_normalising_is_stable(base: str, rel: str) -> None:
     except UsageError:
         return
     assert normalize_url(joined) == joined
+
+
+@given(st.text(alphabet="0123456789xXaAfF.", min_size=1, max_size=16))
+def test_every_numeric_host_a_resolver_accepts_is_recognised(host: str) -> None:
+    """inet_aton(3) is what getaddrinfo uses for numeric hosts: whatever address it
+    reads from a host, the private-address check must read the same."""
+    try:
+        expected = ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return
+    assert host_address(host) == expected

@@ -140,6 +140,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host_concurrency", int, 1, "parallel requests to one host", check=_positive),
     Setting("total_concurrency", int, 16, "parallel requests in all", check=_positive),
     Setting("obey_robots", bool, True, "honour robots.txt (RFC 9309)"),
+    Setting(
+        "crawl_allow_private",
+        bool,
+        False,
+        "let the crawler connect to private, loopback, link-local, CGNAT, multicast and reserved "
+        "addresses (only on a trusted network). When false, such addresses are refused at "
+        "connect time, after DNS, for every request and redirect hop (however the address is "
+        "written), except the exact host and port a source's own URL names as an address or "
+        "localhost (docs/sources.md)",
+    ),
     Setting("extract_processes", int, 0, "processes that extract articles while the crawl "
             "fetches; 0 extracts in one thread of the crawl process", check=_non_negative),
     Setting(

@@ -11,7 +11,7 @@
     ├── NotFound                  no such snapshot, URL or page (exit 3, HTTP 404)
     │   └── Gone                  taken down on request (HTTP 410)
     ├── FetchError                a fetch could not be made (recorded, never fatal)
-    │   └── BlockedAddressError   a host resolved only to private addresses, refused by policy
+    │   └── BlockedAddressError   a private, loopback or link-local address, refused by policy
     ├── ArchiveError              a WARC file cannot be written or read
     │   └── CorruptRecord         one record is damaged; carries file and offset
     ├── ExtractError              bytes that cannot be turned into an Article
@@ -100,14 +100,16 @@ class FetchError(KuaizhaoError):
 
 
 class BlockedAddressError(FetchError):
-    """Raised inside the fetcher's resolver so the connection is never opened; the
-    fetcher turns it into a BLOCKED_ADDRESS result, so callers never see it."""
+    """Raised inside the connector's resolver or socket factory so the connection is
+    never opened; the fetcher turns it into a BLOCKED_ADDRESS result (webhooks: a
+    failed delivery), so callers never see it."""
 
     def __init__(self, host: str, addresses: list[str]) -> None:
         self.host = host
         self.addresses = addresses
-        super().__init__(f"{host} resolves only to private or local addresses "
-                         f"({', '.join(addresses) or 'none'}); such URLs cannot be submitted")
+        super().__init__(f"{host} is or resolves only to private, loopback or link-local "
+                         f"addresses ({', '.join(addresses) or 'none'}); refused by the "
+                         "address policy (docs/sources.md, \"Private addresses\")")
 
 
 class ArchiveError(KuaizhaoError):

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kuaizhao.errors import SourcesError
 from kuaizhao.labels import code_reason
+from kuaizhao.urls import DEFAULT_PORTS, canonical_host, is_private_address
 
 # Readers see categories in the site's navigation (docs/sources.md, "Categories").
 _CODE_PROBLEM = ("category {value!r} is a code, not a label a reader understands ({why}); "
@@ -56,6 +57,12 @@ class SourceConfig:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every URL the operator wrote for this source."""
+        return tuple(u for u in (self.homepage, *self.feeds, *self.sitemaps,
+                                 *(listing.url for listing in self.listings)) if u)
 
     @property
     def zone(self) -> str:
@@ -301,3 +308,21 @@ def load_sources(path: Path) -> list[SourceConfig]:
     except UnicodeDecodeError as exc:
         raise SourcesError(str(path), [(1, f"not UTF-8 text: {exc}")]) from None
     return parse_sources(text, str(path))
+
+
+def own_private_hosts(sources: list[SourceConfig]) -> frozenset[tuple[str, int]]:
+    """The `(host, port)` pairs of the sources' own URLs that are private without DNS
+    (an address literal or `localhost`): the crawler may reach exactly these even
+    when `crawl_allow_private` is off, because the operator named them. A name that
+    only resolves to a private address does not count — its DNS could change."""
+    hosts: set[tuple[str, int]] = set()
+    for source in sources:
+        for url in source.urls:
+            parts = urlsplit(url)
+            try:
+                port = parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
+            except ValueError:
+                continue
+            if parts.hostname and is_private_address(parts.hostname):
+                hosts.add((canonical_host(parts.hostname), port))
+    return frozenset(hosts)

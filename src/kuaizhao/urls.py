@@ -131,30 +131,94 @@ def url_host(url: str) -> str:
     return urlsplit(normalize_url(url)).hostname or ""
 
 
+# NAT64 (RFC 6052): the last 32 bits are the IPv4 address the gateway connects to.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# Names whose DNS answers with whatever address is written in the name (or always
+# loopback): they exist to reach an address by name, so they count as that address —
+# which no check without DNS can know, so they are treated as private.
+_ADDRESS_IN_NAME = ("nip.io", "sslip.io", "xip.io", "nip.direct", "traefik.me",
+                    "localtest.me", "lvh.me")
+
+
 def ip_is_private(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """True for any address that is not globally routable: loopback, RFC 1918,
     link-local (cloud metadata lives at 169.254.169.254), CGNAT, unique-local,
-    multicast, reserved — and IPv6 forms that embed such an IPv4 address."""
+    multicast, reserved, documentation and benchmark ranges — and IPv6 forms that
+    embed such an IPv4 address (mapped, 6to4, Teredo, NAT64)."""
     if isinstance(ip, ipaddress.IPv6Address):
         embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None:
             return ip_is_private(embedded)
         if ip.teredo is not None:
             return ip_is_private(ip.teredo[1])
-    return not ip.is_global or ip.is_multicast
+    # Python 3.11 counts 64:ff9b:1::/48 and the IPv4-compatible ::/96 as global;
+    # is_reserved catches both (and 240.0.0.0/4).
+    return not ip.is_global or ip.is_multicast or ip.is_reserved
 
 
-def is_private_address(host_or_ip: str) -> bool:
-    """Whether a host is known, without DNS, to be private: an IP literal that is not
-    globally routable, or `localhost` and its subdomains (RFC 6761). Other names
-    return False here; `fetch` checks what they resolve to at connect time."""
-    host = host_or_ip.strip().lower().rstrip(".")
+def _ipv4_number(part: str) -> int | None:
+    """One part of a numeric IPv4 host as inet_aton(3) and the WHATWG URL standard
+    read it: 0x… hexadecimal, 0… octal, else decimal."""
+    base = 10
+    if part[:2] in ("0x", "0X"):
+        part, base = part[2:] or "0", 16
+    elif len(part) > 1 and part.startswith("0"):
+        part, base = part[1:], 8
+    try:
+        return int(part, base) if part.isalnum() and part.isascii() else None
+    except ValueError:
+        return None
+
+
+def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """`2852039166`, `0xA9FEA9FE`, `127.1`, `0177.0.0.1`: the numeric spellings that
+    resolvers and browsers turn into an IPv4 address although `ipaddress` rejects them."""
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4 or not all(parts):
+        return None
+    numbers = [_ipv4_number(p) for p in parts]
+    if any(n is None for n in numbers):
+        return None
+    *head, last = [n for n in numbers if n is not None]
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(parts)):
+        return None
+    value = last
+    for i, n in enumerate(head):
+        value += n << (8 * (3 - i))
+    return ipaddress.IPv4Address(value)
+
+
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names literally, in any spelling (bracketed IPv6 with a zone,
+    legacy numeric IPv4); None for a host name."""
+    host = host.strip().lower().rstrip(".")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     host = host.split("%", 1)[0]  # IPv6 zone id
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
     try:
-        return ip_is_private(ipaddress.ip_address(host))
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return _legacy_ipv4(host) if host[:1].isdigit() else None
+
+
+def canonical_host(host: str) -> str:
+    """One spelling per host: the standard form of an address written any way, else
+    the lowercased name without its final dot."""
+    address = host_address(host)
+    return str(address) if address is not None else host.strip().lower().rstrip(".")
+
+
+def is_private_address(host_or_ip: str) -> bool:
+    """Whether a host is known, without DNS, to be private: an IP literal in any
+    spelling that is not globally routable, `localhost` and its subdomains (RFC 6761),
+    or a name under a service that resolves names to the address written in them
+    (nip.io, sslip.io, …). Other names return False here; `fetch` checks what they
+    resolve to at connect time."""
+    address = host_address(host_or_ip)
+    if address is not None:
+        return ip_is_private(address)
+    host = canonical_host(host_or_ip)
+    return any(host == name or host.endswith("." + name)
+               for name in ("localhost", *_ADDRESS_IN_NAME))

@@ -12,12 +12,18 @@ from aiohttp import web
 from kuaizhao.fetch import Fetcher, FetchOptions, Validators
 from kuaizhao.models import FetchOutcome
 
+
+def local_options(**changes: Any) -> FetchOptions:
+    """The test servers are on loopback, which the fetcher refuses unless told."""
+    return FetchOptions(allow_private_addresses=True, **changes)
+
+
 # The `serve` fixture (conftest.py) starts a real server: `await serve({path: handler})`.
 ServeFactory = Callable[[dict[str, Any]], Awaitable[Any]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-FAST = FetchOptions(min_host_interval=0.0, backoff_base=0.01, backoff_jitter=False,
-                    timeout=5.0)
+FAST = local_options(min_host_interval=0.0, backoff_base=0.01, backoff_jitter=False,
+                     timeout=5.0)
 HTML = "<html><head><meta charset=gbk></head><body>无锡召开科技创新座谈会</body></html>"
 
 
@@ -115,7 +121,7 @@ async def test_redirect_chain_records_every_hop(serve: ServeFactory) -> None:
 
 async def test_redirect_loop_stops(serve: ServeFactory) -> None:
     server = await serve({"/loop": reply("", 302, {"Location": "/loop"})})
-    async with Fetcher(FetchOptions(min_host_interval=0, max_redirects=3)) as fetcher:
+    async with Fetcher(local_options(min_host_interval=0, max_redirects=3)) as fetcher:
         result = await fetcher.fetch(server.url + "/loop")
     assert result.outcome is FetchOutcome.TOO_MANY_REDIRECTS
     assert len(result.exchanges) == 4
@@ -140,7 +146,7 @@ async def test_oversized_body_with_and_without_length(serve: ServeFactory) -> No
         return response
 
     server = await serve({"/big": reply(b"x" * 5000), "/stream": stream})
-    options = FetchOptions(min_host_interval=0, max_body_bytes=2000)
+    options = local_options(min_host_interval=0, max_body_bytes=2000)
     async with Fetcher(options) as fetcher:
         declared = await fetcher.fetch(server.url + "/big")
         streamed = await fetcher.fetch(server.url + "/stream")
@@ -153,7 +159,7 @@ async def test_oversized_body_with_and_without_length(serve: ServeFactory) -> No
 async def test_gzip_bomb_is_too_large(serve: ServeFactory) -> None:
     bomb = gzip.compress(b"\0" * 5_000_000)
     server = await serve({"/bomb": reply(bomb, headers={"Content-Encoding": "gzip"})})
-    async with Fetcher(FetchOptions(min_host_interval=0, max_body_bytes=100_000)) as fetcher:
+    async with Fetcher(local_options(min_host_interval=0, max_body_bytes=100_000)) as fetcher:
         result = await fetcher.fetch(server.url + "/bomb")
     assert len(bomb) < 100_000
     assert result.outcome is FetchOutcome.TOO_LARGE
@@ -175,7 +181,7 @@ async def test_truncated_body(serve: ServeFactory) -> None:
     # Content-Length promises 1000 bytes, the server sends 11 and closes.
     server, port = await _raw_server(
         b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: text/html\r\n\r\nhello world")
-    options = FetchOptions(min_host_interval=0, obey_robots=False)
+    options = local_options(min_host_interval=0, obey_robots=False)
     async with server, Fetcher(options) as fetcher:
         result = await fetcher.fetch(f"http://127.0.0.1:{port}/t")
     assert result.outcome is FetchOutcome.TRUNCATED
@@ -198,7 +204,7 @@ async def test_slow_server_times_out(serve: ServeFactory) -> None:
     server = await serve({"/slow": slow})
     loop = asyncio.get_running_loop()
     start = loop.time()
-    async with Fetcher(FetchOptions(min_host_interval=0, timeout=0.3)) as fetcher:
+    async with Fetcher(local_options(min_host_interval=0, timeout=0.3)) as fetcher:
         result = await fetcher.fetch(server.url + "/slow")
     assert result.outcome is FetchOutcome.TIMEOUT
     assert loop.time() - start < 0.7
@@ -213,8 +219,8 @@ def _closed_port() -> int:
 
 async def test_connection_refused_after_retries() -> None:
     port = _closed_port()
-    options = FetchOptions(min_host_interval=0, retries=2, backoff_base=0.01,
-                           backoff_jitter=False, obey_robots=False)
+    options = local_options(min_host_interval=0, retries=2, backoff_base=0.01,
+                            backoff_jitter=False, obey_robots=False)
     async with Fetcher(options) as fetcher:
         result = await fetcher.fetch(f"http://127.0.0.1:{port}/")
         stats = fetcher.host_stats()
@@ -226,8 +232,8 @@ async def test_connection_refused_after_retries() -> None:
 
 async def test_unreachable_host_reports_connection_error_via_robots() -> None:
     port = _closed_port()
-    options = FetchOptions(min_host_interval=0, retries=1, backoff_base=0.01,
-                           backoff_jitter=False)
+    options = local_options(min_host_interval=0, retries=1, backoff_base=0.01,
+                            backoff_jitter=False)
     async with Fetcher(options) as fetcher:
         first = await fetcher.fetch(f"http://127.0.0.1:{port}/a")
         second = await fetcher.fetch(f"http://127.0.0.1:{port}/b")
@@ -242,7 +248,7 @@ async def test_unreachable_host_reports_connection_error_via_robots() -> None:
 async def test_tls_error(serve: ServeFactory) -> None:
     server = await serve({"/": reply("plain http")})
     https = server.url.replace("http://", "https://")
-    async with Fetcher(FetchOptions(min_host_interval=0, obey_robots=False)) as fetcher:
+    async with Fetcher(local_options(min_host_interval=0, obey_robots=False)) as fetcher:
         result = await fetcher.fetch(https + "/")
     assert result.outcome is FetchOutcome.TLS_ERROR
 
@@ -250,7 +256,7 @@ async def test_tls_error(serve: ServeFactory) -> None:
 async def test_private_addresses_refused_when_disallowed(serve: ServeFactory) -> None:
     server = await serve({"/": reply("secret")})
     port = server.url.rsplit(":", 1)[1]
-    options = FetchOptions(min_host_interval=0, allow_private_addresses=False)
+    options = FetchOptions(min_host_interval=0)
     async with Fetcher(options) as fetcher:
         literal = await fetcher.fetch(server.url + "/")
         by_name = await fetcher.fetch(f"http://localhost:{port}/")

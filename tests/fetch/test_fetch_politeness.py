@@ -12,6 +12,12 @@ from aiohttp import web
 from kuaizhao.fetch import Fetcher, FetchOptions
 from kuaizhao.models import FetchOutcome
 
+
+def local_options(**changes: Any) -> FetchOptions:
+    """The test servers are on loopback, which the fetcher refuses unless told."""
+    return FetchOptions(allow_private_addresses=True, **changes)
+
+
 # The `serve` fixture (conftest.py) starts a real server: `await serve({path: handler})`.
 ServeFactory = Callable[[dict[str, Any]], Awaitable[Any]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -50,7 +56,7 @@ def sequence(*handlers: Handler) -> Handler:
 async def test_robots_disallow_and_crawl_delay_spacing(serve: ServeFactory) -> None:
     server = await serve({"/robots.txt": reply(ROBOTS), "/private/x": reply("secret"),
                           "/news/{n}": reply("article")})
-    options = FetchOptions(min_host_interval=0.0, total_concurrency=8)
+    options = local_options(min_host_interval=0.0, total_concurrency=8)
     async with Fetcher(options) as fetcher:
         blocked = await fetcher.fetch(server.url + "/private/x")
         results = await asyncio.gather(*(fetcher.fetch(f"{server.url}/news/{n}")
@@ -73,7 +79,7 @@ async def test_robots_disallow_and_crawl_delay_spacing(serve: ServeFactory) -> N
 async def test_robots_server_error_disallows_and_4xx_allows(serve: ServeFactory) -> None:
     down = await serve({"/robots.txt": reply("oops", 503), "/a": reply()})
     missing = await serve({"/a": reply()})  # robots.txt 404
-    options = FetchOptions(min_host_interval=0, retries=0)
+    options = local_options(min_host_interval=0, retries=0)
     async with Fetcher(options) as fetcher:
         refused = await fetcher.fetch(down.url + "/a")
         allowed = await fetcher.fetch(missing.url + "/a")
@@ -85,7 +91,7 @@ async def test_robots_server_error_disallows_and_4xx_allows(serve: ServeFactory)
 
 async def test_robots_cached_until_ttl(serve: ServeFactory) -> None:
     server = await serve({"/robots.txt": reply("User-agent: *\nDisallow:\n"), "/a": reply()})
-    async with Fetcher(FetchOptions(min_host_interval=0, robots_ttl=0.2)) as fetcher:
+    async with Fetcher(local_options(min_host_interval=0, robots_ttl=0.2)) as fetcher:
         await fetcher.fetch(server.url + "/a")
         await fetcher.fetch(server.url + "/a")
         assert server.seen.paths().count("/robots.txt") == 1
@@ -96,7 +102,7 @@ async def test_robots_cached_until_ttl(serve: ServeFactory) -> None:
 
 async def test_min_interval_without_robots(serve: ServeFactory) -> None:
     server = await serve({"/p/{n}": reply()})
-    async with Fetcher(FetchOptions(min_host_interval=0.15, obey_robots=False)) as fetcher:
+    async with Fetcher(local_options(min_host_interval=0.15, obey_robots=False)) as fetcher:
         await asyncio.gather(*(fetcher.fetch(f"{server.url}/p/{n}") for n in range(3)))
     times = server.seen.times("/p/")
     assert min(b - a for a, b in itertools.pairwise(times)) >= 0.14
@@ -104,7 +110,7 @@ async def test_min_interval_without_robots(serve: ServeFactory) -> None:
 
 async def test_host_concurrency_is_a_ceiling(serve: ServeFactory) -> None:
     server = await serve({"/s/{n}": reply(delay=0.1)})
-    options = FetchOptions(min_host_interval=0, host_concurrency=2, obey_robots=False)
+    options = local_options(min_host_interval=0, host_concurrency=2, obey_robots=False)
     async with Fetcher(options) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(f"{server.url}/s/{n}") for n in range(6)))
     assert all(r.outcome is FetchOutcome.OK for r in results)
@@ -114,7 +120,7 @@ async def test_host_concurrency_is_a_ceiling(serve: ServeFactory) -> None:
 async def test_slow_host_does_not_hold_up_another(serve: ServeFactory) -> None:
     slow = await serve({"/x/{n}": reply(delay=0.35)})
     fast = await serve({"/y": reply()})
-    options = FetchOptions(min_host_interval=0, total_concurrency=2, obey_robots=False)
+    options = local_options(min_host_interval=0, total_concurrency=2, obey_robots=False)
     loop = asyncio.get_running_loop()
     async with Fetcher(options) as fetcher:
         start = loop.time()
@@ -130,8 +136,8 @@ async def test_slow_host_does_not_hold_up_another(serve: ServeFactory) -> None:
 
 async def test_retry_after_seconds_then_success(serve: ServeFactory) -> None:
     server = await serve({"/r": sequence(reply("busy", 503, {"Retry-After": "1"}), reply("ok"))})
-    options = FetchOptions(min_host_interval=0, backoff_base=0.01, backoff_jitter=False,
-                           obey_robots=False)
+    options = local_options(min_host_interval=0, backoff_base=0.01, backoff_jitter=False,
+                            obey_robots=False)
     async with Fetcher(options) as fetcher:
         result = await fetcher.fetch(server.url + "/r")
     assert result.outcome is FetchOutcome.OK
@@ -144,8 +150,8 @@ async def test_429_with_http_date_then_success(serve: ServeFactory) -> None:
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=1), usegmt=True)
     server = await serve({"/r": sequence(reply("slow down", 429, {"Retry-After": soon}),
                                          reply("ok"))})
-    options = FetchOptions(min_host_interval=0, backoff_base=0.01, backoff_jitter=False,
-                           obey_robots=False)
+    options = local_options(min_host_interval=0, backoff_base=0.01, backoff_jitter=False,
+                            obey_robots=False)
     async with Fetcher(options) as fetcher:
         result = await fetcher.fetch(server.url + "/r")
     assert result.outcome is FetchOutcome.OK
@@ -154,7 +160,7 @@ async def test_429_with_http_date_then_success(serve: ServeFactory) -> None:
 
 async def test_retry_after_beyond_cap_gives_up(serve: ServeFactory) -> None:
     server = await serve({"/r": reply("later", 503, {"Retry-After": "3600"})})
-    options = FetchOptions(min_host_interval=0, max_retry_after=0.2, obey_robots=False)
+    options = local_options(min_host_interval=0, max_retry_after=0.2, obey_robots=False)
     async with Fetcher(options) as fetcher:
         result = await fetcher.fetch(server.url + "/r")
     assert result.outcome is FetchOutcome.HTTP_ERROR
@@ -164,8 +170,8 @@ async def test_retry_after_beyond_cap_gives_up(serve: ServeFactory) -> None:
 
 async def test_retries_exhausted_and_backoff_grows(serve: ServeFactory) -> None:
     server = await serve({"/e": reply("down", 500), "/bad": reply("no", 400)})
-    options = FetchOptions(min_host_interval=0, retries=2, backoff_base=0.05,
-                           backoff_jitter=False, obey_robots=False)
+    options = local_options(min_host_interval=0, retries=2, backoff_base=0.05,
+                            backoff_jitter=False, obey_robots=False)
     async with Fetcher(options) as fetcher:
         result = await fetcher.fetch(server.url + "/e")
         client_error = await fetcher.fetch(server.url + "/bad")

@@ -9,7 +9,9 @@ from kuaizhao.config import Settings, load_settings
 from kuaizhao.demo import DemoOptions, DemoWeb
 
 # Fast politeness for tests: the demo's own robots Crawl-delay still applies per host.
-FAST = {"min_host_interval": 0.0, "retries": 2, "fetch_timeout": 10.0, "warc_fsync": False}
+# The demo web is on loopback, which the crawler refuses unless told.
+FAST = {"min_host_interval": 0.0, "retries": 2, "fetch_timeout": 10.0, "warc_fsync": False,
+        "crawl_allow_private": True}
 
 
 @pytest.fixture

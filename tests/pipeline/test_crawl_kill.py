@@ -32,7 +32,8 @@ def slow_demo() -> Iterator[DemoWeb]:
 
 
 def crawl(home: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "KUAIZHAO_MIN_HOST_INTERVAL": "0", "KUAIZHAO_RETRIES": "1"}
+    env = {**os.environ, "KUAIZHAO_MIN_HOST_INTERVAL": "0", "KUAIZHAO_RETRIES": "1",
+           "KUAIZHAO_CRAWL_ALLOW_PRIVATE": "true"}
     return subprocess.Popen(
         [sys.executable, "-m", "kuaizhao", "--home", str(home), "-q", "crawl", "--once"],
         env=env,

@@ -55,7 +55,7 @@ def worker(tmp_path: Path, n: int, database: str, warc: Path, sources: Path
     home.mkdir(exist_ok=True)
     env = {**os.environ, "KUAIZHAO_DATABASE_URL": database, "KUAIZHAO_WARC_DIR": str(warc),
            "KUAIZHAO_SOURCES": str(sources), "KUAIZHAO_MIN_HOST_INTERVAL": str(INTERVAL),
-           "KUAIZHAO_RETRIES": "1"}
+           "KUAIZHAO_RETRIES": "1", "KUAIZHAO_CRAWL_ALLOW_PRIVATE": "true"}
     return subprocess.Popen(
         [sys.executable, "-m", "kuaizhao", "--home", str(home), "-q", "crawl", "--once"],
         cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -17,7 +17,8 @@ from kuaizhao.sources import load_sources
 from kuaizhao.store import open_store
 
 START = datetime(2024, 2, 7, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-FAST = {"min_host_interval": 0.0, "retries": 0, "fetch_timeout": 10.0, "warc_fsync": False}
+FAST = {"min_host_interval": 0.0, "retries": 0, "fetch_timeout": 10.0, "warc_fsync": False,
+        "crawl_allow_private": True}
 
 
 def _beat(first: datetime, minutes: int, until: datetime, jitter: int = 20) -> tuple[datetime, ...]:

@@ -47,7 +47,8 @@ def test_serve_with_crawler_crawls_serves_and_stops_on_sigterm(
          "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={"KUAIZHAO_MIN_HOST_INTERVAL": "0", "KUAIZHAO_RETRIES": "0",
-             "KUAIZHAO_WARC_FSYNC": "false", "PATH": "/usr/bin:/bin"})
+             "KUAIZHAO_WARC_FSYNC": "false", "KUAIZHAO_CRAWL_ALLOW_PRIVATE": "true",
+             "PATH": "/usr/bin:/bin"})
     try:
         deadline = time.monotonic() + 40
         rows: list[dict[str, object]] = []

@@ -114,7 +114,11 @@ def test_webhook_backoff_and_giving_up() -> None:
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1/hook", "http://localhost:8080/", "http://[::1]/", "http://10.0.0.5/",
     "http://169.254.169.254/latest/meta-data", "http://192.168.1.1/", "http://0.0.0.0/",
-    "http://[::ffff:127.0.0.1]/", "http://api.localhost/"])
+    "http://[::ffff:127.0.0.1]/", "http://api.localhost/",
+    # numeric, NAT64 and name-embedded spellings of the same addresses
+    "http://2130706433/", "http://127.1/", "http://0x7f000001/", "http://0x7f.0.0.1/",
+    "http://017700000001/", "http://[64:ff9b::a9fe:a9fe]/", "http://2852039166/latest",
+    "http://169.254.169.254.nip.io/", "https://10-0-0-1.sslip.io/hook"])
 def test_webhook_refuses_private_targets(url: str) -> None:
     with pytest.raises(UsageError, match="private or loopback"):
         webhooks.check_url(url, allow_private=False)

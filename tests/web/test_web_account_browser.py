@@ -75,7 +75,7 @@ def test_sign_up_subscribe_crawl_read_feed_and_webhook(
     (home / "sources.toml").write_text(demo.sources_toml(), encoding="utf-8")
     settings = load_settings(home=str(home), environ={}, overrides={
         "min_host_interval": 0.0, "retries": 2, "fetch_timeout": 10.0, "warc_fsync": False,
-        "webhook_allow_private": True})
+        "webhook_allow_private": True, "crawl_allow_private": True})
     store = SqliteStore.open(settings.database_path)
     with contextlib.ExitStack() as stack:
         stack.callback(store.close)

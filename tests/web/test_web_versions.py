@@ -26,7 +26,8 @@ from kuaizhao.store import SqliteStore, open_store
 from kuaizhao.store.base import NewCapture
 from kuaizhao.web.app import create_app
 
-FAST = {"min_host_interval": 0.0, "retries": 2, "fetch_timeout": 10.0, "warc_fsync": False}
+FAST = {"min_host_interval": 0.0, "retries": 2, "fetch_timeout": 10.0, "warc_fsync": False,
+        "crawl_allow_private": True}
 HOSTILE_URL = "https://evil.example.com/edited.html"
 HOSTILE_V1 = "第一段没有改动，正文足够长以便形成一个版本。" * 3
 HOSTILE_V2 = "<script>window.PWNED=1</script>" + HOSTILE_V1

@@ -23,7 +23,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "demo", help="crawl the bundled demo news web and serve the archive",
         description="Start the demo news web (three outlets on loopback), write its sources "
         "file into the archive home, crawl it once, then serve the archive. No internet is "
-        "needed. Ctrl-C stops both servers.",
+        "needed; the crawl may reach private addresses (crawl_allow_private), since the "
+        "outlets are on loopback. Ctrl-C stops both servers.",
         epilog="Example: kuaizhao --home ./kuaizhao-data demo --port 8000",
     )
     p.add_argument("--port", type=int, help="port for the archive site (default 8000)")
@@ -44,7 +45,9 @@ def _ports(text: str) -> tuple[int, int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, port=args.port)
+    # The demo outlets are loopback sites that link to each other: private addresses
+    # are allowed explicitly, for this archive only.
+    settings = settings_from(args, port=args.port, crawl_allow_private=True)
     web = DemoWeb(DemoOptions(ports=_ports(args.demo_ports), edition=args.edition))
     with contextlib.ExitStack() as stack:
         try:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from types import TracebackType
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from kuaizhao.errors import UsageError
-from kuaizhao.fetch.addresses import PublicOnlyResolver
+from kuaizhao.fetch.addresses import AddressGuard, PublicOnlyResolver
 from kuaizhao.fetch.content_coding import ACCEPT_ENCODING
 from kuaizhao.fetch.options import FetchOptions, Validators
 from kuaizhao.fetch.politeness import Politeness, SharedPacing
@@ -22,7 +23,7 @@ from kuaizhao.fetch.retry import backoff_delay, is_retryable_status, parse_retry
 from kuaizhao.fetch.robots import RobotsCache
 from kuaizhao.fetch.transfer import Attempt, request_once
 from kuaizhao.models import FetchOutcome, FetchResult, HttpExchange
-from kuaizhao.urls import host_key, is_private_address, normalize_url, url_host
+from kuaizhao.urls import DEFAULT_PORTS, host_key, normalize_url
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -33,6 +34,11 @@ def _header(exchange: HttpExchange, name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme]
 
 
 def _outcome_for_status(status: int) -> FetchOutcome:
@@ -56,12 +62,15 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._politeness: Politeness | None = None
         self._robots: RobotsCache | None = None
+        self._guard = AddressGuard(self.options.allow_private_addresses,
+                                   self.options.own_hosts)
 
     async def __aenter__(self) -> Fetcher:
         opts = self.options
-        resolver = None if opts.allow_private_addresses else PublicOnlyResolver()
         connector = aiohttp.TCPConnector(limit=opts.total_concurrency, limit_per_host=0,
-                                         resolver=resolver, use_dns_cache=True)
+                                         resolver=PublicOnlyResolver(guard=self._guard),
+                                         socket_factory=self._guard.socket_factory,
+                                         use_dns_cache=True)
         self._session = aiohttp.ClientSession(
             connector=connector, auto_decompress=False, trust_env=False,
             # Stateless: what a capture shows never depends on what was fetched before.
@@ -112,11 +121,11 @@ class Fetcher:
         exchanges: list[HttpExchange] = []
         current = url
         for _hop in range(self.options.max_redirects + 1):
-            if not self.options.allow_private_addresses and is_private_address(
-                    url_host(current)):
-                return FetchResult(url, FetchOutcome.BLOCKED_ADDRESS, tuple(exchanges),
-                                   f"{current} points at a private or local address; refused",
-                                   started)
+            if not self._guard.allows_host(*_host_port(current)):
+                return FetchResult(url, FetchOutcome.BLOCKED_ADDRESS, tuple(exchanges), (
+                    f"{current} points at a private, loopback or link-local address; refused "
+                    "(crawl_allow_private, or a source whose own URL names it, allows it)"),
+                    started)
             if check_robots:
                 policy = await robots.policy(host_key(current))
                 politeness.set_crawl_delay(host_key(current), min(
@@ -165,8 +174,7 @@ class Fetcher:
         for number in range(opts.retries + 1):
             async with politeness.slot(key):
                 attempt = await request_once(session, url, headers, timeout=timeout,
-                                             max_body_bytes=opts.max_body_bytes,
-                                             allow_private=opts.allow_private_addresses)
+                                             max_body_bytes=opts.max_body_bytes)
             status = attempt.exchange.status if attempt.exchange is not None else None
             retry = attempt.retryable or (status is not None and is_retryable_status(status))
             if not retry:

@@ -26,8 +26,11 @@ class FetchOptions:
     obey_robots: bool = True
     robots_ttl: float = 24 * 3600.0  # RFC 9309 §2.4: cache robots.txt at most a day
     robots_error_ttl: float = 600.0  # how long an unreachable robots.txt means "disallow"
-    # Crawling configured sources on loopback must work; user-submitted URLs use False.
-    allow_private_addresses: bool = True
+    # Private, loopback and link-local addresses are refused at connect time unless
+    # allowed here (the crawl_allow_private setting) or named by a source's own URL:
+    # `own_hosts` holds those (host, port) pairs, see fetch/addresses.py.
+    allow_private_addresses: bool = False
+    own_hosts: frozenset[tuple[str, int]] = frozenset()
 
     def __post_init__(self) -> None:
         for name in ("timeout", "connect_timeout", "max_body_bytes", "host_concurrency",

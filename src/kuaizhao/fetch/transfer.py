@@ -15,7 +15,6 @@ import aiohttp
 from kuaizhao.errors import BlockedAddressError
 from kuaizhao.fetch.content_coding import decode_content
 from kuaizhao.models import FetchOutcome, Headers, HttpExchange
-from kuaizhao.urls import is_private_address
 
 _CHUNK = 1 << 16
 _NO_BODY = frozenset({204, 304})
@@ -67,17 +66,13 @@ async def _read_raw(response: aiohttp.ClientResponse, limit: int) -> bytes | Non
 
 
 async def request_once(session: aiohttp.ClientSession, url: str, headers: dict[str, str],
-                       *, timeout: aiohttp.ClientTimeout, max_body_bytes: int,
-                       allow_private: bool) -> Attempt:
+                       *, timeout: aiohttp.ClientTimeout, max_body_bytes: int) -> Attempt:
     """GET `url` once, without following redirects, and read it within the limits."""
     fetched_at = datetime.now(UTC)
     try:
         async with session.get(url, headers=headers, allow_redirects=False,
                                timeout=timeout) as response:
-            ip = _peer_ip(response)
-            if not allow_private and ip is not None and is_private_address(ip):
-                return Attempt(outcome=FetchOutcome.BLOCKED_ADDRESS,
-                               error=f"{url} connected to private address {ip}; refused")
+            ip = _peer_ip(response)  # the connector's AddressGuard already allowed it
             declared = _declared_length(response)
             if declared is not None and declared > max_body_bytes:
                 return Attempt(outcome=FetchOutcome.TOO_LARGE, error=(

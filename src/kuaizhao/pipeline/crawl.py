@@ -43,7 +43,7 @@ from kuaizhao.pipeline.schedule import PollScheduler
 from kuaizhao.pipeline.versions import recheck_at
 from kuaizhao.pipeline.websub import WebSubOptions, WebSubSubscriber
 from kuaizhao.schedule import PRIORITY_RECHECK, Alarm, Clock, SystemClock
-from kuaizhao.sources import SourceConfig
+from kuaizhao.sources import SourceConfig, own_private_hosts
 from kuaizhao.store.base import CaptureRef, FrontierEntry, FrontierItem, NewCapture, Store
 from kuaizhao.subscribe.alerts import AlertWorker
 from kuaizhao.takedown.service import fetch_forbidden, honour_noarchive
@@ -73,13 +73,14 @@ class CrawlReport:
                 f"{self.revisits} unchanged, {self.discovered} new URLs discovered")
 
 
-def fetch_options(settings: Settings) -> FetchOptions:
+def fetch_options(settings: Settings, sources: list[SourceConfig]) -> FetchOptions:
     return FetchOptions(
         user_agent=settings.user_agent, timeout=settings.fetch_timeout,
         max_body_bytes=settings.max_body_bytes, max_redirects=settings.max_redirects,
         retries=settings.retries, min_host_interval=settings.min_host_interval,
         host_concurrency=settings.host_concurrency, total_concurrency=settings.total_concurrency,
-        obey_robots=settings.obey_robots,
+        obey_robots=settings.obey_robots, allow_private_addresses=settings.crawl_allow_private,
+        own_hosts=own_private_hosts(sources),
     )
 
 
@@ -203,7 +204,8 @@ class Crawler:
             if processes > 0:
                 warm_up()  # this process indexes: its own dictionaries too
             # Paced through the database: every worker of this archive shares the pace.
-            async with Fetcher(fetch_options(self.settings), self.store) as fetcher:
+            async with Fetcher(fetch_options(self.settings, list(self.sources.values())),
+                               self.store) as fetcher:
                 self._fetcher = fetcher
                 with WarcWriter(warc, on_finished=publisher.submit) as writer:
                     while not self._stopping.is_set():

@@ -23,10 +23,12 @@ import aiohttp
 from kuaizhao.config import Settings
 from kuaizhao.discover import parse_feed
 from kuaizhao.discover.websub import DEFAULT_LEASE, HubLinks, needs_request
+from kuaizhao.errors import BlockedAddressError
+from kuaizhao.fetch.addresses import AddressGuard, PublicOnlyResolver
 from kuaizhao.models import LinkKind
 from kuaizhao.pipeline.schedule import item_time
 from kuaizhao.schedule import PRIORITY_PUSHED_ARTICLE
-from kuaizhao.sources import SourceConfig
+from kuaizhao.sources import SourceConfig, own_private_hosts
 from kuaizhao.store.base import FrontierEntry, Store
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class WebSubOptions:
     lease_seconds: int = DEFAULT_LEASE
     user_agent: str = "kuaizhao"
     timeout: float = 30.0
+    allow_private: bool = False  # the crawler's address policy (crawl_allow_private)
 
 
 class WebSubSubscriber:
@@ -83,7 +86,12 @@ class WebSubSubscriber:
         error = None
         try:
             if self._session is None:
+                # A hub is named by a feed, so it gets the crawler's address policy.
+                guard = AddressGuard(self.options.allow_private,
+                                     own_private_hosts(list(self.sources.values())))
                 self._session = aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(resolver=PublicOnlyResolver(guard=guard),
+                                                   socket_factory=guard.socket_factory),
                     headers={"User-Agent": self.options.user_agent}, trust_env=False)
             async with self._session.post(
                     hub, data=form, timeout=aiohttp.ClientTimeout(total=self.options.timeout),
@@ -93,6 +101,8 @@ class WebSubSubscriber:
                     error = f"hub {hub} answered HTTP {response.status}: {body.strip()}"
         except (aiohttp.ClientError, TimeoutError) as exc:
             error = f"hub {hub} unreachable: {exc or type(exc).__name__}"
+        except BlockedAddressError as exc:
+            error = f"hub {hub} refused: {exc}"
         if error is not None:
             log.warning("WebSub subscription to %s failed: %s", topic, error)
             with self.store.transaction():
@@ -134,4 +144,5 @@ def websub_options(settings: Settings) -> WebSubOptions | None:
     if not public:
         return None
     return WebSubOptions(callback_base=public, user_agent=settings.user_agent,
-                         timeout=settings.fetch_timeout)
+                         timeout=settings.fetch_timeout,
+                         allow_private=settings.crawl_allow_private)

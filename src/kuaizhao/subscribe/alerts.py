@@ -2,9 +2,9 @@
 
 The network edge of the subscribe stage. A webhook connects only to public addresses
 unless the operator set `webhook_allow_private`: names are resolved by the fetcher's
-`PublicOnlyResolver`, so the address checked is the address connected to (no DNS
-rebinding), and redirects are not followed. The crawler runs an `AlertWorker` beside
-its loop; one pass is also made when a crawl ends.
+`PublicOnlyResolver` and sockets made by its `AddressGuard`, so the address checked is
+the address connected to (no DNS rebinding), and redirects are not followed. The
+crawler runs an `AlertWorker` beside its loop; one pass is also made when a crawl ends.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from aiohttp.resolver import DefaultResolver
 
 from kuaizhao.config import Settings
 from kuaizhao.errors import BlockedAddressError, KuaizhaoError
-from kuaizhao.fetch.addresses import PublicOnlyResolver
+from kuaizhao.fetch.addresses import AddressGuard, PublicOnlyResolver
 from kuaizhao.store.account_rows import Delivery
 from kuaizhao.store.base import Store
 from kuaizhao.subscribe import webhooks
@@ -64,9 +64,10 @@ async def post_webhook(url: str, secret: str, body: bytes, *, allow_private: boo
     host = urlsplit(url).hostname or ""
     if not allow_private and is_private_address(host):
         return webhooks.AttemptResult(False, f"refused: {host} is a private or loopback address")
-    inner = resolver or DefaultResolver()
+    guard = AddressGuard(allow_private)  # the crawler's policy, at connect time
     connector = aiohttp.TCPConnector(
-        resolver=inner if allow_private else PublicOnlyResolver(inner), use_dns_cache=False)
+        resolver=PublicOnlyResolver(resolver or DefaultResolver(), guard),
+        socket_factory=guard.socket_factory, use_dns_cache=False)
     timestamp = int((now or datetime.now(UTC)).timestamp())
     headers = {"Content-Type": "application/json; charset=utf-8",
                "User-Agent": "kuaizhao-webhook/1",
