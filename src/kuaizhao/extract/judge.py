@@ -34,7 +34,7 @@ _UI = re.compile(
     re.I,
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_ZH_STOPS = re.compile(r"[，。！？；、：,.!?;]")
+_ZH_STOPS = re.compile(r"[，。！？；、,.!?;]")
 # Latin, Arabic-script (، ؛ ؟ ۔) and Indic (। ॥) sentence marks.
 _EN_STOPS = re.compile(r"[.!?,;:،؛؟۔।॥](?:\s|$)")
 _WORD = re.compile(r"\w+")
