@@ -4,7 +4,8 @@ trafilatura in precision mode scored best among the tools measured (docs/extract
 on Chinese pages it still keeps byline lines, editor lines, photo credits and
 copyright footers, so each output paragraph is checked against those shapes. Lines
 that are bylines are handed back parsed, not just dropped: a 本文转自 or 责任编辑
-inside the body is still evidence.
+inside the body is still evidence. A body that looks like chrome or covers little of
+the page's prose is then judged against other methods' bodies (judge.py).
 """
 
 from __future__ import annotations
@@ -112,11 +113,14 @@ def _judged(
 ) -> tuple[_Cleaned, str]:
     """The first body against the other methods' (candidates.py), chosen by the judge;
     the rule records which won and why."""
+    # readability too reads the tree with nav, aside, footer … detached: it scores no
+    # article there, and copying and scoring half the elements halves its cost.
     with _hidden_chrome(tree):
         recall = trafilatura_text(tree, url, "recall", fast=False) or ""
+        readable = readability_lines(tree)
     found: list[tuple[str, list[str]]] = [
         ("trafilatura recall", recall.splitlines()),
-        ("readability-lxml", readability_lines(tree)),
+        ("readability-lxml", readable),
         (DECLARED, declared_lines(page.article_body)),
     ]
     if first[0] != "text-density fallback":
