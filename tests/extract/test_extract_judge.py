@@ -15,6 +15,7 @@ from kuaizhao.extract.judge import (
     chrome_reasons,
     needs_candidates,
     signals,
+    trim_edges,
 )
 
 PAGES = Path(__file__).parents[1] / "data" / "extract" / "judge"
@@ -164,6 +165,16 @@ def test_an_empty_first_body_takes_the_only_prose_candidate() -> None:
     verdict = choose([Candidate("precision", ()), Candidate("readability", tuple(ZH_PROSE))])
     assert verdict.index == 1
     assert "only prose candidate" in verdict.reason
+
+
+def test_chrome_lines_at_the_edges_that_no_other_candidate_has_are_trimmed() -> None:
+    body = ["分享到微信", *ZH_PROSE, "匿名评论 所有评论仅代表网友意见", "相关阅读：古镇早市"]
+    links = frozenset({"相关阅读：古镇早市"})
+    assert trim_edges(body, [ZH_PROSE], links) == tuple(ZH_PROSE)
+    # a line another method also has is kept, and so is everything inside the body
+    assert trim_edges(body, [["分享到微信"]], links)[0] == "分享到微信"
+    inside = [ZH_PROSE[0], "评论", ZH_PROSE[1]]
+    assert trim_edges(inside, [], frozenset()) == tuple(inside)
 
 
 # ---------------------------------------------------------------- agreement

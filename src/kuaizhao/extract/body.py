@@ -22,7 +22,14 @@ from kuaizhao.extract.bylines import BylineField, parse_byline
 from kuaizhao.extract.candidates import declared_lines, readability_lines, trafilatura_text
 from kuaizhao.extract.captions import is_credit_line
 from kuaizhao.extract.density import densest_block_lines
-from kuaizhao.extract.judge import DECLARED, Candidate, choose, needs_candidates, signals
+from kuaizhao.extract.judge import (
+    DECLARED,
+    Candidate,
+    choose,
+    needs_candidates,
+    signals,
+    trim_edges,
+)
 from kuaizhao.extract.textlines import Line
 from kuaizhao.extract.title import norm
 
@@ -128,8 +135,12 @@ def _judged(
     options = [first, *((method, _clean(lines, title_n)) for method, lines in found if lines)]
     verdict = choose([Candidate(m, tuple(c[0]), m == DECLARED) for m, c in options],
                      page.link_texts)
-    method, cleaned = options[verdict.index]
-    return cleaned, f"{method}; judge ({doubt}): {verdict.reason}"
+    method, (paragraphs, bylines, credits) = options[verdict.index]
+    others = [c[0] for i, (_, c) in enumerate(options) if i != verdict.index]
+    trimmed = list(trim_edges(paragraphs, others, page.link_texts))
+    note = f"; {len(paragraphs) - len(trimmed)} chrome lines at its edges dropped" if len(
+        trimmed) < len(paragraphs) else ""
+    return (trimmed, bylines, credits), f"{method}; judge ({doubt}): {verdict.reason}{note}"
 
 
 # trafilatura deletes these itself, but only after running its pruning XPaths over the

@@ -191,5 +191,26 @@ def choose(candidates: Sequence[Candidate], link_texts: frozenset[str] = frozens
                            f" over {first} ({why})")
 
 
+def trim_edges(
+    paragraphs: Sequence[str], others: Sequence[Sequence[str]], link_texts: frozenset[str]
+) -> tuple[str, ...]:
+    """`paragraphs` without the chrome lines at its start and end that no other candidate
+    has: a share bar or a related link the chosen method took along, which the methods
+    that did not take it show is not the article's."""
+    seen = {_SPACE.sub("", line) for other in others for line in other}
+    lines = list(paragraphs)
+
+    def stray(line: str) -> bool:
+        key = _SPACE.sub("", line)
+        return key not in seen and _width(line) <= UI_LINE_WIDTH and (
+            _UI.search(line) is not None or key in link_texts)
+
+    while lines and stray(lines[0]):
+        lines.pop(0)
+    while lines and stray(lines[-1]):
+        lines.pop()
+    return tuple(lines)
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
