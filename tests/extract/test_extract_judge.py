@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kuaizhao import extract_article
 from kuaizhao.extract.agreement import similarity, support, token_bag
@@ -227,3 +229,21 @@ def test_poetry_page_body_is_not_its_label_value_header() -> None:
     assert "朝代：唐代" not in text
     assert "体裁：五言律诗" not in text
     assert "好雨似乎会挑选时辰" in text
+
+
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_overlap_is_symmetric_bounded_and_one_for_the_same_text(a: str, b: str) -> None:
+    ab, ba = similarity(a, b), similarity(b, a)
+    assert ab == pytest.approx(ba)
+    assert 0.0 <= ab <= 1.0
+    if token_bag(a):
+        assert similarity(a, a) == pytest.approx(1.0)
+
+
+@given(st.lists(st.text(max_size=60), max_size=12))
+def test_signals_and_trim_take_any_lines(lines: list[str]) -> None:
+    s = signals(lines)
+    assert 0.0 <= s.short_share <= 1.0
+    assert 0.0 <= s.ui_share <= 1.0
+    trimmed = trim_edges(lines, [], frozenset())
+    assert all(line in lines for line in trimmed)
