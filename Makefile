@@ -26,9 +26,11 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-# Article extraction quality, side by side with trafilatura, readability-lxml and GNE.
+# Article extraction quality, side by side with trafilatura, readability-lxml and GNE, and the
+# disagreement report (bench/results/disagreements.html: pages where kuaizhao is far from
+# two agreeing peers; add unlabelled pages with EVAL_ARGS="--html-dir DIR").
 eval: install
-	$(BIN)/python bench/eval_extract.py --data $(DATA)
+	$(BIN)/python bench/eval_extract.py --data $(DATA) $(EVAL_ARGS)
 
 # The quicker benchmarks; docs/benchmarks.md gives every command (1 M-article search and
 # the 2 GB import take tens of minutes and are run by hand).

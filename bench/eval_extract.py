@@ -1,6 +1,7 @@
 """Side-by-side extraction quality: kuaizhao vs trafilatura, readability-lxml and GNE.
 
     python bench/eval_extract.py [--data /work/shared/data] [--limit N] [--tools a,b]
+                                 [--html-dir DIR ...] [--report bench/results/disagreements.html]
 
 Body: the Zyte article-extraction-benchmark metric: `\\w+` tokens, 4-gram shingles,
 per-page precision and recall (a page with no output has precision 1, recall 0),
@@ -15,6 +16,11 @@ jobs on a shared machine). Each tool first extracts one English and one Chinese 
 untimed, so one-time loading (imports, jieba's dictionaries: ~1.7 s for kuaizhao's
 keywords) is not charged to the pages: the figure is a long-running worker's rate.
 `--check-anchors` recomputes published AEB scores from anchors/*.json first.
+
+When kuaizhao, trafilatura and readability all run, the disagreement report
+(`bench/disagreement.py`) lists every page, labelled or not, including each `--html-dir`
+of unlabelled HTML, where kuaizhao's body is far from both peers while they agree, and
+the labelled pages that are catastrophic misses (kuaizhao F1 < 0.5, a peer > 0.8).
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from disagreement import catastrophic_misses, disagreements, write_report
+
+from kuaizhao.charset import decode_html
 from kuaizhao.extract.quality import f1_of_means, normalise, shingle_pr
 
 DATASETS = ("scrapinghub_aeb", "magic_html_article", "fundus_fixtures", "gne_zh_unlabeled")
@@ -108,6 +117,20 @@ def load(data: Path, limit: int | None) -> list[Page]:
     return pages
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def load_dir(folder: Path) -> list[Page]:
+    """Every *.html / *.htm under `folder` as an unlabelled page (language by script)."""
+    pages = []
+    for path in sorted([*folder.rglob("*.html"), *folder.rglob("*.htm")]):
+        raw = path.read_bytes()
+        text = decode_html(raw)[0]
+        lang = "zh" if len(_HAN.findall(text)) > 0.05 * len(text) else "other"
+        pages.append(Page(folder.name, str(path.relative_to(folder)), lang, None, raw))
+    return pages
+
+
 # ---------------------------------------------------------------- tools
 
 
@@ -144,8 +167,6 @@ def run_readability(page: Page) -> Output:
     import lxml.html
     from readability import Document
 
-    from kuaizhao.charset import decode_html
-
     doc = Document(decode_html(page.html)[0])
     summary = doc.summary(html_partial=True)
     text = ""
@@ -157,8 +178,6 @@ def run_readability(page: Page) -> Output:
 
 def run_gne(page: Page) -> Output:
     from gne import GeneralNewsExtractor
-
-    from kuaizhao.charset import decode_html
 
     result = GeneralNewsExtractor().extract(decode_html(page.html)[0])
     author = (result.get("author") or "").strip()
@@ -179,9 +198,10 @@ TOOLS: dict[str, Callable[[Page], Output]] = {
 
 
 def evaluate(
-    pages: list[Page], tool: str
+    pages: list[Page], tool: str, texts: dict[str, str], f1: dict[str, float]
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], tuple[float, float]]:
-    """Scores per (dataset, language) and (wall-clock, CPU-time) pages per second."""
+    """Scores per (dataset, language) and (wall-clock, CPU-time) pages per second;
+    fills `texts` with each page's body and `f1` with each labelled page's body F1."""
     fn = TOOLS[tool]
     for lang in ("en", "zh"):  # warm-up, untimed and unscored (module docstring)
         first = next((page for page in pages if page.lang == lang), None)
@@ -209,8 +229,12 @@ def evaluate(
             out = Output()
         elapsed += time.perf_counter() - start
         cpu += time.process_time() - start_cpu
+        key = f"{page.dataset}/{page.id}"
+        texts[key] = out.text
         if page.body:
-            g["prs"].append(shingle_pr(page.body, out.text, chinese=lang == "zh"))
+            pr = shingle_pr(page.body, out.text, chinese=lang == "zh")
+            g["prs"].append(pr)
+            f1[key] = 2 * pr[0] * pr[1] / (pr[0] + pr[1]) if pr[0] + pr[1] else 0.0
         if page.title:
             g["title"].append(_norm(out.title) == _norm(page.title))
         if page.date:
@@ -245,6 +269,10 @@ def main() -> int:
     parser.add_argument("--tools", default="kuaizhao,trafilatura,readability,gne",
                         help=f"comma-separated, from: {', '.join(TOOLS)}")
     parser.add_argument("--check-anchors", action="store_true")
+    parser.add_argument("--html-dir", type=Path, action="append", default=[],
+                        help="a directory of unlabelled HTML pages to add (repeatable)")
+    parser.add_argument("--report", type=Path,
+                        default=Path(__file__).parent / "results" / "disagreements.html")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
@@ -255,14 +283,19 @@ def main() -> int:
     if args.check_anchors:
         check_anchors(args.data)
     pages = load(args.data, args.limit)
+    for folder in args.html_dir:
+        pages += load_dir(folder)[:args.limit]
     print(f"{len(pages)} pages from {args.data}\n")
     print("| dataset | lang | tool | pages | body P | body R | body F1 | title | date day "
           "| authors | crashes |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     speeds = {}
+    texts: dict[str, dict[str, str]] = {}
+    f1: dict[str, dict[str, float]] = {}
     for tool in args.tools.split(","):
         try:
-            groups, speed = evaluate(pages, tool)
+            groups, speed = evaluate(pages, tool, texts.setdefault(tool, {}),
+                                     f1.setdefault(tool, {}))
         except ImportError as exc:
             print(f"| – | – | {tool} | not installed: {exc} |")
             continue
@@ -275,7 +308,25 @@ def main() -> int:
     print("\npages/s, one process, extraction calls only (wall clock / CPU time of this "
           "process, i.e. one core): " +
           ", ".join(f"{t} {wall:.1f} / {cpu:.1f}" for t, (wall, cpu) in speeds.items()))
+    _report(texts, f1, args.report)
     return 0
+
+
+def _report(texts: dict[str, dict[str, str]], f1: dict[str, dict[str, float]],
+            path: Path) -> None:
+    if not {"kuaizhao", "trafilatura", "readability"} <= texts.keys():
+        return
+    rows = disagreements(texts)
+    write_report(rows, len(texts["kuaizhao"]), path)
+    print(f"\ndisagreements (kuaizhao far from two agreeing peers): {len(rows)} of "
+          f"{len(texts['kuaizhao'])} pages; report: {path}")
+    for row in rows:
+        print(f"  {row.page}: peers {row.peers:.2f}, kuaizhao {row.ours[0]:.2f} / "
+              f"{row.ours[1]:.2f}")
+    misses = catastrophic_misses(f1)
+    print(f"catastrophic misses (kuaizhao body F1 < 0.5, a peer > 0.8): {len(misses)}")
+    for page, ours, tool, best in misses:
+        print(f"  {page}: kuaizhao {ours:.3f}, {tool} {best:.3f}")
 
 
 if __name__ == "__main__":

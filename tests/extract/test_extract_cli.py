@@ -62,3 +62,14 @@ def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         _main(["extract", "--help"])
     assert "Example: kuaizhao extract" in capsys.readouterr().out
+
+
+def test_explain_shows_which_body_candidate_won_and_why(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = SEED.parent / "judge" / "feed_menu.html"
+    assert _main(["extract", str(page), "--explain"]) == 0
+    rule = json.loads(capsys.readouterr().out)["explain"]["text"]["rule"]
+    assert rule.startswith("trafilatura recall; judge (UI verbs")
+    assert "chosen" in rule
+    assert "over trafilatura precision fast" in rule

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from kuaizhao.extract.body import extract_body, prose_chars
+from kuaizhao.extract.body import PageProse, extract_body, prose_chars
 from kuaizhao.extract.bylines import BylineField, closing_credit, parse_byline, wire_dateline
 from kuaizhao.extract.captions import take_captions
 from kuaizhao.extract.category import choose_category
@@ -85,7 +85,9 @@ def extract_article(
                   for f in parse_byline(line.text)]
 
     caps = take_captions(root, url)
-    body = extract_body(root, url, title_text, opts.fast, prose_chars(lines))
+    link_texts = frozenset("".join(t.split()) for line in lines for t, _ in line.links)
+    body = extract_body(root, url, title_text, opts.fast,
+                        PageProse(prose_chars(lines), link_texts, meta.article_body))
     paragraphs = list(body.paragraphs)
     wire = wire_dateline(paragraphs[0]) if paragraphs else None
     closing = next((names for p in reversed(paragraphs[-3:]) if (names := closing_credit(p))), ())

@@ -4,24 +4,32 @@ trafilatura in precision mode scored best among the tools measured (docs/extract
 on Chinese pages it still keeps byline lines, editor lines, photo credits and
 copyright footers, so each output paragraph is checked against those shapes. Lines
 that are bylines are handed back parsed, not just dropped: a 本文转自 or 责任编辑
-inside the body is still evidence.
+inside the body is still evidence. A body that looks like chrome or covers little of
+the page's prose is then judged against other methods' bodies (judge.py).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import lxml.html
-import trafilatura
 from trafilatura.settings import MANUALLY_CLEANED
 
 from kuaizhao.extract.bylines import BylineField, parse_byline
+from kuaizhao.extract.candidates import declared_lines, readability_lines, trafilatura_text
 from kuaizhao.extract.captions import is_credit_line
 from kuaizhao.extract.density import densest_block_lines
+from kuaizhao.extract.judge import (
+    DECLARED,
+    Candidate,
+    choose,
+    needs_candidates,
+    signals,
+    trim_edges,
+)
 from kuaizhao.extract.textlines import Line
 from kuaizhao.extract.title import norm
 
@@ -54,8 +62,6 @@ _SLIVER = 1 / 8
 _EXTENDS_SHARE = 0.8
 _INLINE_VALUE_END = re.compile(r"[\s，。；;]")
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True, slots=True)
 class BodyResult:
@@ -65,25 +71,76 @@ class BodyResult:
     rule: str
 
 
+@dataclass(frozen=True, slots=True)
+class PageProse:
+    """What the rest of the page says about where its prose is.
+
+    `prose_chars`: unlinked prose on the whole page (see `prose_chars`); `link_texts`:
+    the page's link anchors without whitespace; `article_body`: its JSON-LD articleBody.
+    """
+
+    prose_chars: int = 0
+    link_texts: frozenset[str] = frozenset()
+    article_body: str | None = None
+
+
+_Cleaned = tuple[list[str], list[BylineField], list[str]]
+
+
 def extract_body(
-    tree: lxml.html.HtmlElement, url: str | None, title: str, fast: bool, prose_chars: int = 0
+    tree: lxml.html.HtmlElement, url: str | None, title: str, fast: bool,
+    page: PageProse | None = None,
 ) -> BodyResult:
     """Paragraphs of the main text of `tree` (which loses its invisible elements).
 
-    `prose_chars` is how much unlinked prose the whole page shows (see `prose_chars`);
-    it decides whether trafilatura's quick pass is trusted (module docstring).
+    `page.prose_chars` decides whether trafilatura's quick pass is trusted (module
+    docstring); a body the judge doubts is compared with other methods' (`judge.py`).
     """
+    page = page or PageProse()
     _drop_invisible(tree)
     _unwrap_layout_tables(tree)
-    raw, rule = _run_trafilatura(tree, url, fast, prose_chars)
+    raw, rule = _run_trafilatura(tree, url, fast, page.prose_chars)
     title_n = norm(title)
     result = _clean(raw.splitlines(), title_n)
     if len(norm("".join(result[0]))) < _MIN_TRAFILATURA_CHARS:
         fallback = _clean(densest_block_lines(tree), title_n)
         if len(norm("".join(fallback[0]))) > len(norm("".join(result[0]))):
             result, rule = fallback, "text-density fallback"
+    doubt = needs_candidates(result[0], signals(result[0], page.link_texts), page.prose_chars,
+                             page.article_body)
+    if doubt and not fast:  # fast mode trades quality for speed; it skips the judge too
+        result, rule = _judged(tree, url, title_n, page, (rule, result), doubt)
     paragraphs, bylines, credits = result
     return BodyResult(tuple(paragraphs), tuple(bylines), tuple(credits), rule)
+
+
+def _judged(
+    tree: lxml.html.HtmlElement, url: str | None, title_n: str, page: PageProse,
+    first: tuple[str, _Cleaned], doubt: str,
+) -> tuple[_Cleaned, str]:
+    """The first body against the other methods' (candidates.py), chosen by the judge;
+    the rule records which won and why."""
+    # readability too reads the tree with nav, aside, footer … detached: it scores no
+    # article there, and copying and scoring half the elements halves its cost.
+    with _hidden_chrome(tree):
+        recall = trafilatura_text(tree, url, "recall", fast=False) or ""
+        readable = readability_lines(tree)
+    found: list[tuple[str, list[str]]] = [
+        ("trafilatura recall", recall.splitlines()),
+        ("readability-lxml", readable),
+        (DECLARED, declared_lines(page.article_body)),
+    ]
+    if first[0] != "text-density fallback":
+        found.append(("text density", densest_block_lines(tree)))
+    options = [first, *((method, _clean(lines, title_n)) for method, lines in found if lines)]
+    verdict = choose([Candidate(m, tuple(c[0]), m == DECLARED) for m, c in options],
+                     page.link_texts)
+    method, (paragraphs, bylines, credits) = options[verdict.index]
+    others = [c[0] for i, (_, c) in enumerate(options) if i != verdict.index]
+    trimmed = list(trim_edges(paragraphs, others, page.link_texts))
+    note = f"; {len(paragraphs) - len(trimmed)} chrome lines at its edges dropped" if len(
+        trimmed) < len(paragraphs) else ""
+    return (trimmed, bylines, credits), f"{method}; judge ({doubt}): {verdict.reason}{note}"
 
 
 # trafilatura deletes these itself, but only after running its pruning XPaths over the
@@ -263,23 +320,23 @@ def _run_trafilatura(
     eval pages). trafilatura works on a copy of the tree it is given, so every run
     starts from the same tree."""
     with _hidden_chrome(tree):
-        text = _trafilatura(tree, url, "precision", fast=True)
+        text = trafilatura_text(tree, url, "precision", fast=True)
         if text is None:
             return "", "none: markup too deeply nested"
         rule = "trafilatura precision fast"
         if not fast and (len(text) < _QUICK_COVERAGE * prose or not text):
-            retry = _trafilatura(tree, url, "precision", fast=False)
+            retry = trafilatura_text(tree, url, "precision", fast=False)
             if retry:
                 text, rule = retry, "trafilatura precision"
             if _MIN_TRAFILATURA_CHARS <= len(text) < _SLIVER * prose:
                 # Precision mode kept a sliver (headline, byline) and dropped the body on
                 # some layouts (an Urdu news site: 547 of 6,823 characters): balanced mode
                 # reads the same text further.
-                balanced = _trafilatura(tree, url, "balanced", fast=False) or ""
+                balanced = trafilatura_text(tree, url, "balanced", fast=False) or ""
                 if len(balanced) >= 2 * len(text) and _extends(balanced, text):
                     text, rule = balanced, "trafilatura balanced"
     if not text:
-        text = _trafilatura(tree, url, "recall", fast=fast) or ""
+        text = trafilatura_text(tree, url, "recall", fast=fast) or ""
         rule = "trafilatura recall"
     return text, rule
 
@@ -289,19 +346,3 @@ def _extends(longer: str, shorter: str) -> bool:
     further, not another part of the page."""
     lines = [line for line in shorter.splitlines() if line.strip()]
     return sum(line in longer for line in lines) >= _EXTENDS_SHARE * len(lines)
-
-
-def _trafilatura(
-    tree: lxml.html.HtmlElement, url: str | None, focus: str, fast: bool
-) -> str | None:
-    """trafilatura's text ("" when it finds none), None when the markup is too deep."""
-    try:
-        return trafilatura.extract(
-            tree, url=url, favor_precision=focus == "precision", favor_recall=focus == "recall",
-            fast=fast,
-            include_comments=False, include_tables=True, include_images=False,
-            with_metadata=False, deduplicate=False,
-        ) or ""
-    except RecursionError:
-        log.warning("trafilatura hit the recursion limit on %s; treating body as empty", url)
-        return None

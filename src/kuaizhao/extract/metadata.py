@@ -44,6 +44,7 @@ class PageMeta:
     # Text of elements whose class marks them as the byline, parts joined by " | ".
     marked_bylines: list[str] = field(default_factory=list)
     is_article: bool = False  # og:type article or an Article JSON-LD object
+    article_body: str | None = None  # JSON-LD articleBody: a candidate for the judge
 
 
 # meta name/property (lower case) → (field, rule); first matching rule wins per field.
@@ -156,6 +157,7 @@ _NOT_MARKED = re.compile(
 _MAX_MARKED = 20
 # Lower-case words after a comma in a Person's name make it a role ("…, profesorius");
 # a list of names has none but "and"/"und"/"et"…
+_TAG = re.compile(r"<[^>]{0,500}>")
 _ROLE_WORDS = re.compile(r"\b(?!(?:and|und|et|y|e|og|och|en|von|van|de|der|da|di)\b)[a-zà-ÿ]\w*")
 _MAX_MARKED_CHARS = 150
 
@@ -261,6 +263,10 @@ def _read_json_ld(raw: str, meta: PageMeta) -> None:
                 # JSON-LD is often HTML-escaped twice ("&quot;", "&#039;").
                 target.insert(0, (rule, collapse_whitespace(html.unescape(value))))
         meta.images[0:0] = [(rule, url) for url in _image_urls(obj.get("image"))]
+        body = obj.get("articleBody")
+        if isinstance(body, str) and body.strip() and meta.article_body is None:
+            # some CMSs put the body's HTML there, some escape it once more
+            meta.article_body = _TAG.sub("\n", html.unescape(body)).strip()
         people, organisations = _person_names(obj.get("author"))
         meta.author[0:0] = [(rule, name) for name in people or organisations]
         meta.organisations.extend(organisations)
