@@ -10,11 +10,13 @@ the two in step.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -89,6 +91,25 @@ def _key_prefix(value: Any) -> str | None:
 
 
 _SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """Addresses or CIDRs separated by commas or spaces (`trusted_proxies`)."""
+    return tuple(ipaddress.ip_network(item, strict=False)
+                 for item in text.replace(",", " ").split())
+
+
+def _networks(value: Any) -> str | None:
+    try:
+        parse_networks(value)
+    except ValueError as exc:
+        return (f"is not a list of addresses ({exc}); write addresses or networks such as "
+                "127.0.0.1, 10.0.0.0/8, separated by commas")
+    return None
 
 
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
@@ -200,6 +221,15 @@ SETTINGS: tuple[Setting, ...] = (
         "the site's address as readers reach it (https://... makes cookies Secure; "
         "used for links in feeds, webhooks and digests)",
         check=_http_url_or_empty,
+    ),
+    Setting(
+        "trusted_proxies",
+        str,
+        "",
+        "addresses or networks (CIDR) of reverse proxies, separated by commas; only a request "
+        "from one of them has its X-Forwarded-For / Forwarded header believed (the client is "
+        "the rightmost address that is not a trusted proxy); empty: none is believed",
+        check=_networks,
     ),
     Setting("smtp_host", str, "", "SMTP server for daily digests; empty disables digests"),
     Setting("smtp_port", int, 25, "port of the SMTP server", check=_port),

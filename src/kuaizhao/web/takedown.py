@@ -27,6 +27,7 @@ from kuaizhao.takedown.validate import MAX_FORM_BYTES, InvalidRequest, validate_
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, TakedownOut
 from kuaizhao.web.auth import CSRF_FIELD, PRE_COOKIE, SESSION_COOKIE, check_csrf, finish, visitor
+from kuaizhao.web.clients import client_address
 from kuaizhao.web.i18n import Locale
 from kuaizhao.web.render import locale_of, render, site_of
 
@@ -105,7 +106,7 @@ def limiter_of(request: Request) -> RequestLimiter:
 
 
 def _check_rate(request: Request) -> None:
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     limiter, now = limiter_of(request), time.monotonic()
     wait = limiter.retry_after(address, now)
     if wait > 0:
