@@ -16,7 +16,6 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -93,22 +92,16 @@ def _key_prefix(value: Any) -> str | None:
 _SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
 
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-@lru_cache(maxsize=8)
-def parse_networks(text: str) -> tuple[Network, ...]:
-    """Addresses or CIDRs separated by commas or spaces (`trusted_proxies`)."""
-    return tuple(ipaddress.ip_network(item, strict=False)
-                 for item in text.replace(",", " ").split())
+def parse_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """`trusted_proxies`: addresses or CIDRs separated by commas or spaces."""
+    return tuple(ipaddress.ip_network(i, strict=False) for i in text.replace(",", " ").split())
 
 
 def _networks(value: Any) -> str | None:
     try:
         parse_networks(value)
     except ValueError as exc:
-        return (f"is not a list of addresses ({exc}); write addresses or networks such as "
-                "127.0.0.1, 10.0.0.0/8, separated by commas")
+        return f"is not a list of addresses ({exc}); write e.g. 127.0.0.1, 10.0.0.0/8"
     return None
 
 
@@ -222,15 +215,9 @@ SETTINGS: tuple[Setting, ...] = (
         "used for links in feeds, webhooks and digests)",
         check=_http_url_or_empty,
     ),
-    Setting(
-        "trusted_proxies",
-        str,
-        "",
-        "addresses or networks (CIDR) of reverse proxies, separated by commas; only a request "
-        "from one of them has its X-Forwarded-For / Forwarded header believed (the client is "
-        "the rightmost address that is not a trusted proxy); empty: none is believed",
-        check=_networks,
-    ),
+    Setting("trusted_proxies", str, "", "reverse proxies (addresses or CIDRs, comma-separated) "
+            "whose X-Forwarded-For / Forwarded header is believed: the client is the rightmost "
+            "address that is not one of them; empty: none", check=_networks),
     Setting("smtp_host", str, "", "SMTP server for daily digests; empty disables digests"),
     Setting("smtp_port", int, 25, "port of the SMTP server", check=_port),
     Setting("smtp_from", str, "", "sender address of digest e-mails"),

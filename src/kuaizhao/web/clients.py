@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 from fastapi import Request
 
-from kuaizhao.config import Network, parse_networks
+from kuaizhao.config import parse_networks
 from kuaizhao.web.render import site_of
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _FOR = re.compile(r'(?:^|[;,])\s*for\s*=\s*("[^"]*"|[^;,\s]*)', re.IGNORECASE)
 _MAX_HOPS = 30  # a longer chain is not worth walking; its left end is forged anyway
+
+
+@lru_cache(maxsize=4)
+def _networks(text: str) -> tuple[Network, ...]:
+    return parse_networks(text)  # checked when the settings were loaded
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -66,7 +73,7 @@ def client_of(peer: str, hops: list[str], networks: tuple[Network, ...]) -> str:
 def client_address(request: Request) -> str:
     """The address per-client limits count against (see the module docstring)."""
     peer = request.client.host if request.client else "unknown"
-    networks = parse_networks(site_of(request).settings.trusted_proxies)
+    networks = _networks(site_of(request).settings.trusted_proxies)
     if not networks:
         return peer
     hops = forwarded_hops(request.headers.getlist("forwarded"),
