@@ -4,8 +4,7 @@ Precedence, lowest to highest: the default in `SETTINGS`, the settings file
 (`--config FILE`, `KUAIZHAO_CONFIG`, or `<home>/kuaizhao.toml` when it exists), the
 `KUAIZHAO_<NAME>` environment variable, then command-line options. Every value is
 validated at start-up; a bad one stops the program with a message naming the setting
-and what it accepts. `docs/settings.md` is generated from this table and a test keeps
-the two in step.
+and what it accepts. `docs/settings.md` is generated from this table (a test checks).
 """
 
 from __future__ import annotations
@@ -17,11 +16,13 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kuaizhao.archive.storage import StorageOptions
 from kuaizhao.errors import ConfigError
+
+if TYPE_CHECKING:  # the archive package pulls in warcio: not for every CLI start
+    from kuaizhao.archive.storage import StorageOptions
 
 ENV_PREFIX = "KUAIZHAO_"
 
@@ -271,6 +272,7 @@ class Settings:
 
     @property
     def warc_storage_options(self) -> StorageOptions:
+        from kuaizhao.archive.storage import StorageOptions
         v = self.values
         return StorageOptions(
             kind=v["warc_storage"], directory=self.warc_path, bucket=v["s3_bucket"],

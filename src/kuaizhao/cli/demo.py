@@ -8,12 +8,7 @@ import contextlib
 import logging
 
 from kuaizhao.cli.context import settings_from
-from kuaizhao.demo import DemoOptions, DemoWeb
 from kuaizhao.errors import UsageError
-from kuaizhao.pipeline.crawl import Crawler
-from kuaizhao.sources import load_sources
-from kuaizhao.store import open_store
-from kuaizhao.web.server import serve
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +39,12 @@ def _ports(text: str) -> tuple[int, int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kuaizhao.demo import DemoOptions, DemoWeb
+    from kuaizhao.pipeline.crawl import Crawler
+    from kuaizhao.sources import load_sources
+    from kuaizhao.store import open_store
+    from kuaizhao.web.server import serve
+
     settings = settings_from(args, port=args.port)
     web = DemoWeb(DemoOptions(ports=_ports(args.demo_ports), edition=args.edition))
     with contextlib.ExitStack() as stack:
