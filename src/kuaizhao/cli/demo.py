@@ -9,6 +9,7 @@ import logging
 
 from kuaizhao.cli.context import settings_from
 from kuaizhao.errors import UsageError
+from kuaizhao.web.ports import check_free
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from kuaizhao.web.server import serve
 
     settings = settings_from(args, port=args.port)
+    check_free(settings.host, settings.port)  # before the demo web and its crawl
     web = DemoWeb(DemoOptions(ports=_ports(args.demo_ports), edition=args.edition))
     with contextlib.ExitStack() as stack:
         try:
