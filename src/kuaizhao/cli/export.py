@@ -34,6 +34,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only captures from this day (UTC)")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="only captures up to this day (UTC)")
     p.add_argument("--title", default="kuaizhao export", help="title of a WACZ package")
+    p.add_argument("--collapse-stories", action="store_true",
+                   help="with --query: one snapshot per story, as search lists them, instead "
+                   "of every repost of it")
     p.set_defaults(func=run)
 
 
@@ -44,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
     options = ExportOptions(format=ExportFormat(args.format), query=args.query,
                             since=parse_day("since", args.since),
-                            until=parse_day("until", args.until), title=args.title)
+                            until=parse_day("until", args.until), title=args.title,
+                            collapse_stories=args.collapse_stories)
     with archive(args) as (settings, store):
         bar = tqdm(unit=" snapshots", desc="export") if interactive() else None
 
