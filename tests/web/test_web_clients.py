@@ -38,10 +38,13 @@ def test_the_client_is_the_rightmost_untrusted_hop() -> None:
     assert client_of("::ffff:127.0.0.1", hops, PROXIES) == "5.5.5.5"
 
 
-def test_forwarded_header_wins_and_its_forms_parse() -> None:
+def test_forwarded_header_counts_only_without_x_forwarded_for() -> None:
     hops = forwarded_hops(['for=192.0.2.60;proto=http;by=203.0.113.43, '
-                           'For="[2001:db8:cafe::17]:4711"'], ["9.9.9.9"])
+                           'For="[2001:db8:cafe::17]:4711"'], [])
     assert client_of("127.0.0.1", hops, PROXIES) == "2001:db8:cafe::17"
+    # A proxy appending to X-Forwarded-For passes the client's own Forwarded on as is.
+    forged = forwarded_hops(["for=1.1.1.1"], ["9.9.9.9"])
+    assert client_of("127.0.0.1", forged, PROXIES) == "9.9.9.9"
     assert client_of("127.0.0.1", forwarded_hops(["for=192.0.2.60:8080"], []),
                      PROXIES) == "192.0.2.60"
 

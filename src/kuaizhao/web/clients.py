@@ -49,10 +49,15 @@ def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None,
 
 
 def forwarded_hops(forwarded: list[str], x_forwarded_for: list[str]) -> list[str]:
-    """The hops a proxy reported, nearest the client first (`Forwarded` wins)."""
-    if forwarded:
-        return [m.group(1) for value in forwarded for m in _FOR.finditer(value)]
-    return [hop for value in x_forwarded_for for hop in value.split(",")]
+    """The hops a proxy reported, nearest the client first.
+
+    `X-Forwarded-For` wins, since nearly every proxy appends to it (nginx, HAProxy,
+    Caddy, Traefik) and a client's own `Forwarded` header, which such a proxy passes on
+    untouched, must not be believed; `Forwarded` counts only when there is no XFF.
+    """
+    if x_forwarded_for:
+        return [hop for value in x_forwarded_for for hop in value.split(",")]
+    return [m.group(1) for value in forwarded for m in _FOR.finditer(value)]
 
 
 def client_of(peer: str, hops: list[str], networks: tuple[Network, ...]) -> str:
