@@ -12,7 +12,7 @@ from kuaizhao.config import load_settings, parse_networks
 from kuaizhao.errors import ConfigError
 from kuaizhao.ratelimit import Backoff
 from kuaizhao.subscribe.throttle import LoginThrottle
-from kuaizhao.web.clients import client_of, forwarded_hops
+from kuaizhao.web.clients import client_of, forwarded_hops, limit_key
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
@@ -47,6 +47,14 @@ def test_forwarded_header_counts_only_without_x_forwarded_for() -> None:
     assert client_of("127.0.0.1", forged, PROXIES) == "9.9.9.9"
     assert client_of("127.0.0.1", forwarded_hops(["for=192.0.2.60:8080"], []),
                      PROXIES) == "192.0.2.60"
+
+
+def test_ipv6_clients_are_counted_by_their_64() -> None:
+    assert limit_key("2001:db8:1:2:aaaa::1") == limit_key("2001:db8:1:2:bbbb::9") == \
+        "2001:db8:1:2::/64"
+    assert limit_key("2001:db8:1:3::1") != limit_key("2001:db8:1:2::1")
+    assert limit_key("192.0.2.7") == "192.0.2.7"
+    assert limit_key("unknown") == "unknown"
 
 
 def test_trusted_proxies_setting_is_checked(tmp_path: Path) -> None:

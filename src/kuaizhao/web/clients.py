@@ -75,12 +75,21 @@ def client_of(peer: str, hops: list[str], networks: tuple[Network, ...]) -> str:
     return client
 
 
+def limit_key(address: str) -> str:
+    """What per-client limits count: the address, or for IPv6 its /64 (one subscriber
+    line usually holds a whole /64, so single addresses would cost a guesser nothing)."""
+    found = _address(address)
+    if isinstance(found, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((found, 64), strict=False))
+    return address
+
+
 def client_address(request: Request) -> str:
-    """The address per-client limits count against (see the module docstring)."""
+    """The client key per-client limits count against (see the module docstring)."""
     peer = request.client.host if request.client else "unknown"
     networks = _networks(site_of(request).settings.trusted_proxies)
     if not networks:
-        return peer
+        return limit_key(peer)
     hops = forwarded_hops(request.headers.getlist("forwarded"),
                           request.headers.getlist("x-forwarded-for"))
-    return client_of(peer, hops, networks)
+    return limit_key(client_of(peer, hops, networks))
