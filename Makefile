@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-HOME_DIR ?= kuaizhao-data
+# The archive `make run` fills: KUAIZHAO_HOME when set (as for every kuaizhao command).
+HOME_DIR ?= $(if $(KUAIZHAO_HOME),$(KUAIZHAO_HOME),kuaizhao-data)
+PORT   ?= 8000
+DEMO_PORTS ?= 8101,8102,8103
 DATA   ?= ../shared/data
 
 .PHONY: install run test lint eval bench clean
@@ -15,9 +18,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# Start the bundled demo news web on loopback, crawl it, serve the archive on :8000.
+# Start the bundled demo news web on loopback, crawl it, serve the archive on :$(PORT).
+# Other ports: make run PORT=8080 DEMO_PORTS=9101,9102,9103
 run: install
-	$(BIN)/kuaizhao --home $(HOME_DIR) demo
+	$(BIN)/kuaizhao --home $(HOME_DIR) demo --port $(PORT) --demo-ports $(DEMO_PORTS)
 
 test: install
 	$(BIN)/pytest -q
@@ -29,7 +33,12 @@ lint: install
 # Article extraction quality, side by side with trafilatura, readability-lxml and GNE, and the
 # disagreement report (bench/results/disagreements.html: pages where kuaizhao is far from
 # two agreeing peers; add unlabelled pages with EVAL_ARGS="--html-dir DIR").
+# DATA is a directory of evaluation sets (DATA/<set>/pages.tsv, ground_truth.json, html/);
+# the pages shipped with the tests are one: make eval DATA=tests/data/extract/quality
 eval: install
+	@test -d "$(DATA)" || { echo "make eval: no evaluation data at $(DATA); pass DATA=DIR," \
+	  "e.g. make eval DATA=tests/data/extract/quality (the pages shipped with the tests)"; \
+	  exit 2; }
 	$(BIN)/python bench/eval_extract.py --data $(DATA) $(EVAL_ARGS)
 
 # The quicker benchmarks; docs/benchmarks.md gives every command (1 M-article search and

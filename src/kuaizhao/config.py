@@ -4,23 +4,25 @@ Precedence, lowest to highest: the default in `SETTINGS`, the settings file
 (`--config FILE`, `KUAIZHAO_CONFIG`, or `<home>/kuaizhao.toml` when it exists), the
 `KUAIZHAO_<NAME>` environment variable, then command-line options. Every value is
 validated at start-up; a bad one stops the program with a message naming the setting
-and what it accepts. `docs/settings.md` is generated from this table and a test keeps
-the two in step.
+and what it accepts. `docs/settings.md` is generated from this table (a test checks).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kuaizhao.archive.storage import StorageOptions
 from kuaizhao.errors import ConfigError
+
+if TYPE_CHECKING:  # the archive package pulls in warcio: not for every CLI start
+    from kuaizhao.archive.storage import StorageOptions
 
 ENV_PREFIX = "KUAIZHAO_"
 
@@ -89,6 +91,19 @@ def _key_prefix(value: Any) -> str | None:
 
 
 _SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
+
+
+def parse_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """`trusted_proxies`: addresses or CIDRs separated by commas or spaces."""
+    return tuple(ipaddress.ip_network(i, strict=False) for i in text.replace(",", " ").split())
+
+
+def _networks(value: Any) -> str | None:
+    try:
+        parse_networks(value)
+    except ValueError as exc:
+        return f"is not a list of addresses ({exc}); write e.g. 127.0.0.1, 10.0.0.0/8"
+    return None
 
 
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
@@ -211,6 +226,9 @@ SETTINGS: tuple[Setting, ...] = (
         "used for links in feeds, webhooks and digests)",
         check=_http_url_or_empty,
     ),
+    Setting("trusted_proxies", str, "", "reverse proxies (addresses or CIDRs, comma-separated) "
+            "whose X-Forwarded-For / Forwarded header is believed: the client is the rightmost "
+            "address that is not one of them; empty: none", check=_networks),
     Setting("smtp_host", str, "", "SMTP server for daily digests; empty disables digests"),
     Setting("smtp_port", int, 25, "port of the SMTP server", check=_port),
     Setting("smtp_from", str, "", "sender address of digest e-mails"),
@@ -264,6 +282,7 @@ class Settings:
 
     @property
     def warc_storage_options(self) -> StorageOptions:
+        from kuaizhao.archive.storage import StorageOptions
         v = self.values
         return StorageOptions(
             kind=v["warc_storage"], directory=self.warc_path, bucket=v["s3_bucket"],

@@ -74,9 +74,10 @@ class Forbidden(UsageError):
 class TooManyAttempts(UsageError):
     http_status = 429
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    def __init__(self, message: str, retry_after: float, *, code: str | None = None,
+                 **params: object) -> None:
         self.retry_after = retry_after
-        super().__init__(message)
+        super().__init__(message, code=code, **params)
 
 
 class NotFound(KuaizhaoError):

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kuaizhao.cli import export
 from kuaizhao.cli.main import COMMAND_MODULES, build_parser, main
+from kuaizhao.demo import DemoOptions
+from kuaizhao.pipeline.exporter import ExportFormat
 
 DOCS = Path(__file__).parents[2] / "docs" / "cli.md"
 
@@ -68,3 +71,36 @@ def test_config_masks_secrets(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "********" in out
     assert "x.db" not in out
+
+
+_HELP_EVERYWHERE = """
+import contextlib, io, sys
+from kuaizhao.cli.main import build_parser, main
+sub = next(a for a in build_parser()._actions if a.dest == "command")
+for argv in [["--help"], *([name, "--help"] for name in sub.choices)]:
+    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+        main(argv)
+print(" ".join(sorted(m for m in sys.modules if m.partition(".")[0] in sys.argv[1:])))
+"""
+HEAVY = ("fastapi", "starlette", "uvicorn", "trafilatura", "lxml", "aiohttp", "warcio",
+         "argon2", "boto3", "psycopg", "jieba", "tqdm", "httpx")
+
+
+def test_help_loads_no_heavy_library() -> None:
+    """`--help` of the program and of every command imports none of the big libraries
+    (each costs a large part of a second; bench/bench_cli.py measures the time)."""
+    done = subprocess.run([sys.executable, "-c", _HELP_EVERYWHERE, *HEAVY],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []
+
+
+def test_values_kept_out_of_the_parsers_match_their_source(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`export` and `demo-site` name values of heavy modules without importing them."""
+    assert tuple(f.value for f in ExportFormat) == export.FORMATS
+    with pytest.raises(SystemExit):
+        main(["demo-site", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    options = DemoOptions()
+    assert f"robots.txt (default {options.crawl_delay})" in text
+    assert f"to answer (default {options.slow_seconds})" in text

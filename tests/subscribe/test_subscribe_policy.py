@@ -16,7 +16,7 @@ from kuaizhao.store.account_rows import Role, StreamItem, User
 from kuaizhao.subscribe import passwords, tokens, webhooks
 from kuaizhao.subscribe.atom import Feed, FeedEntry, entry_id, render_feed
 from kuaizhao.subscribe.digest import render_digest
-from kuaizhao.subscribe.throttle import LoginThrottle
+from kuaizhao.subscribe.throttle import MAX_SIGNUPS_PER_CLIENT, LoginThrottle, signup_window
 
 NOW = datetime(2024, 2, 7, 15, 45, tzinfo=UTC)
 
@@ -77,18 +77,57 @@ def test_csrf_token_binds_to_its_cookie(cookie: str, other: str) -> None:
     assert not tokens.csrf_ok("k", cookie or "x", None)
 
 
-def test_throttle_by_name_and_by_address() -> None:
-    throttle = LoginThrottle(window=60, max_per_name=3, max_per_address=5)
-    for i in range(3):
-        assert throttle.retry_after("alice", "1.1.1.1", i) == 0
-        throttle.failed("alice", "1.1.1.1", i)
-    assert throttle.retry_after("alice", "2.2.2.2", 3) == pytest.approx(57)
-    assert throttle.retry_after("bob", "1.1.1.1", 3) == 0
-    assert throttle.retry_after("alice", "1.1.1.1", 61) == 0  # the window slid on
-    for i in range(5):
-        throttle.failed(f"n{i}", "9.9.9.9", 100)
-    assert throttle.retry_after("fresh", "9.9.9.9", 101) > 0
-    throttle.succeeded("alice")
+def test_a_guesser_is_slowed_but_the_owners_known_device_is_not() -> None:
+    throttle = LoginThrottle()
+    for i in range(200):  # one client hammering one name
+        now = float(i * 1000)  # as fast as the back-off lets it
+        assert throttle.retry_after("alice", "6.6.6.6", now) < 1000
+        throttle.failed("alice", "6.6.6.6", now)
+    assert throttle.retry_after("alice", "6.6.6.6", now) == 900  # capped: slowed, not locked
+    assert throttle.retry_after("alice", "7.7.7.7", now) == 300  # the name is slowed for all
+    assert throttle.retry_after("alice", "7.7.7.7", now, device="owner-phone") == 0
+    assert throttle.retry_after("bob", "7.7.7.7", now) == 0  # others are untouched
+
+
+def test_each_limit_counts_only_its_own_key() -> None:
+    throttle = LoginThrottle()
+    for _ in range(3):
+        throttle.failed("alice", "1.1.1.1", 0)
+    assert throttle.retry_after("alice", "1.1.1.1", 0) == 2  # the fourth try waits 2 s
+    assert throttle.retry_after("alice", "2.2.2.2", 0) == 0
+    for i in range(20):
+        throttle.failed(f"name{i}", "9.9.9.9", 0)
+    assert throttle.retry_after("fresh", "9.9.9.9", 0) == 1  # many names from one client
+    assert throttle.retry_after("fresh", "8.8.8.8", 0) == 0
+    for _ in range(3):
+        throttle.failed("alice", "1.1.1.1", 10, device="stolen")
+    assert throttle.retry_after("alice", "1.1.1.1", 10, device="stolen") == 2
+    throttle.succeeded("alice", "1.1.1.1", device="stolen")
+    assert throttle.retry_after("alice", "1.1.1.1", 10, device="stolen") == 0
+    assert throttle.retry_after("alice", "1.1.1.1", 0) == 2  # the owner's success is not ours
+    throttle.succeeded("alice", "1.1.1.1")
+    assert throttle.retry_after("alice", "1.1.1.1", 0) == 0
+
+
+def test_known_device_cookie_binds_to_its_account() -> None:
+    value = tokens.device_token("k", "alice")
+    device = tokens.device_of("k", "alice", value)
+    assert device is not None
+    assert value.startswith(device + ".")
+    assert tokens.device_of("k", "bob", value) is None
+    assert tokens.device_of("other", "alice", value) is None
+    assert tokens.device_of("k", "alice", device + ".0" + value[len(device) + 2:]) is None
+    assert tokens.device_of("k", "alice", None) is None
+    assert tokens.device_of("k", "alice", "no-dot") is None
+
+
+def test_signup_window_limits_each_client() -> None:
+    window = signup_window()
+    for i in range(MAX_SIGNUPS_PER_CLIENT):
+        assert window.retry_after("1.1.1.1", i) == 0
+        window.record("1.1.1.1", i)
+    assert window.retry_after("1.1.1.1", 20) > 0
+    assert window.retry_after("2.2.2.2", 20) == 0
 
 
 def test_webhook_signature_verifies_and_rejects_tampering() -> None:

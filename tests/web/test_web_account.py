@@ -9,10 +9,17 @@ from account_client import account_app, client, csrf_of, post_form, sign_up, sub
 from fastapi import FastAPI
 from web_archive import Archive
 
+from kuaizhao.ratelimit import Backoff
 from kuaizhao.store.account_rows import Role
 from kuaizhao.subscribe import passwords
+from kuaizhao.subscribe.throttle import MAX_SIGNUPS_PER_CLIENT, LoginThrottle
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
+
+
+def slow_throttle() -> LoginThrottle:
+    """Waits of minutes, so that the tests do not depend on how fast the machine is."""
+    return LoginThrottle(per_pair=Backoff(free=3, base=120.0, cap=900.0, reset_after=3600.0))
 
 
 async def test_anonymous_visitors_are_sent_to_log_in(site: tuple[FastAPI, Archive]) -> None:
@@ -87,6 +94,7 @@ async def test_login_starts_a_new_session(site: tuple[FastAPI, Archive]) -> None
 
 async def test_login_messages_do_not_reveal_accounts_and_are_throttled(
         site: tuple[FastAPI, Archive]) -> None:
+    site[0].state.login_throttle = slow_throttle()
     async with client(site[0]) as c:
         await sign_up(c, "erin")
     async with client(site[0]) as c:
@@ -103,6 +111,53 @@ async def test_login_messages_do_not_reveal_accounts_and_are_throttled(
         blocked = await post_form(c, "/login", "/login", {"name": "erin", "password": "password-1"})
         assert blocked.status_code == 429
         assert "Retry-After" in blocked.headers
+
+
+async def test_a_guesser_cannot_keep_the_owner_out_and_is_slowed(
+        site: tuple[FastAPI, Archive]) -> None:
+    site[0].state.login_throttle = slow_throttle()
+    async with client(site[0]) as owner, client(site[0]) as attacker, \
+            client(site[0]) as new_browser:
+        await sign_up(owner, "grace")
+        assert owner.cookies.get("kz_device")
+        await post_form(owner, "/account", "/logout", {})
+        codes = [(await post_form(attacker, "/login", "/login",
+                                  {"name": "grace", "password": f"guess-{i}"})).status_code
+                 for i in range(30)]
+        assert codes[:3] == [400, 400, 400]
+        assert set(codes[3:]) == {429}  # slowed: 27 tries never reached the password check
+        # The same address and no known-device cookie: slowed like the guesser.
+        fresh = await post_form(new_browser, "/login", "/login",
+                                {"name": "grace", "password": "password-1"})
+        assert fresh.status_code == 429
+        # The owner's browser shows the cookie set when it last signed in.
+        back = await post_form(owner, "/login", "/login",
+                               {"name": "grace", "password": "password-1"})
+        assert back.status_code == 303
+        assert "grace" in (await owner.get("/me/subscriptions")).text
+        # A device cookie is bound to its account: it does not help on another name.
+        await sign_up(attacker, "heidi")
+        stolen_for = await post_form(attacker, "/login", "/login",
+                                     {"name": "grace", "password": "guess-x"})
+        assert stolen_for.status_code == 429
+        api = await attacker.post("/api/v1/account/login",
+                                  json={"name": "grace", "password": "guess-y"})
+        assert api.status_code == 429
+        assert int(api.headers["Retry-After"]) >= 1
+
+
+async def test_sign_up_is_limited_per_client(site: tuple[FastAPI, Archive]) -> None:
+    async with client(site[0]) as c:
+        for i in range(MAX_SIGNUPS_PER_CLIENT):
+            await sign_up(c, f"user{i}")
+        refused = await post_form(c, "/signup", "/signup", {
+            "name": "one-more", "password": "password-1", "password2": "password-1"})
+        assert refused.status_code == 429
+        assert "Retry-After" in refused.headers
+        api = await c.post("/api/v1/account/signup", json={"name": "api-one",
+                                                           "password": "password-1"})
+        assert api.status_code == 429
+    assert site[1].store.user_named(passwords.name_key("one-more")) is None
 
 
 async def test_password_change_and_account_deletion(site: tuple[FastAPI, Archive]) -> None:

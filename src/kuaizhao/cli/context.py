@@ -6,10 +6,12 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kuaizhao.config import Settings, load_settings
-from kuaizhao.store import Store, open_store
+
+if TYPE_CHECKING:
+    from kuaizhao.store import Store
 
 
 def settings_from(args: argparse.Namespace, **overrides: Any) -> Settings:
@@ -18,6 +20,8 @@ def settings_from(args: argparse.Namespace, **overrides: Any) -> Settings:
 
 @contextmanager
 def archive(args: argparse.Namespace, **overrides: Any) -> Iterator[tuple[Settings, Store]]:
+    from kuaizhao.store import open_store  # the database code loads only when used
+
     settings = settings_from(args, **overrides)
     store = open_store(settings)
     try:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from kuaizhao.cli.context import archive, interactive
-from kuaizhao.pipeline.crawl import Crawler, CrawlReport
-from kuaizhao.pipeline.websub import websub_options
-from kuaizhao.sources import load_sources
+
+if TYPE_CHECKING:
+    from kuaizhao.pipeline.crawl import CrawlReport
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +33,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from kuaizhao.pipeline.crawl import Crawler  # heavy: fetch, extract, index
+    from kuaizhao.pipeline.websub import websub_options
+    from kuaizhao.sources import load_sources
+
     with archive(args, sources=args.sources) as (settings, store):
         sources = load_sources(settings.sources_path)
         progress = _ProgressBar() if interactive() else None
@@ -53,6 +56,8 @@ class _ProgressBar:
     """A tqdm counter of fetches, with the outcome mix as its postfix."""
 
     def __init__(self) -> None:
+        from tqdm import tqdm
+
         self._tqdm = tqdm(unit=" fetches", desc="crawl", leave=True)
 
     def __call__(self, report: CrawlReport) -> None:

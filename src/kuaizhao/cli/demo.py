@@ -8,12 +8,8 @@ import contextlib
 import logging
 
 from kuaizhao.cli.context import settings_from
-from kuaizhao.demo import DemoOptions, DemoWeb
 from kuaizhao.errors import UsageError
-from kuaizhao.pipeline.crawl import Crawler
-from kuaizhao.sources import load_sources
-from kuaizhao.store import open_store
-from kuaizhao.web.server import serve
+from kuaizhao.web.ports import check_free
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +41,16 @@ def _ports(text: str) -> tuple[int, int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kuaizhao.demo import DemoOptions, DemoWeb
+    from kuaizhao.pipeline.crawl import Crawler
+    from kuaizhao.sources import load_sources
+    from kuaizhao.store import open_store
+    from kuaizhao.web.server import serve
+
     # The demo outlets are loopback sites that link to each other: private addresses
     # are allowed explicitly, for this archive only.
     settings = settings_from(args, port=args.port, crawl_allow_private=True)
+    check_free(settings.host, settings.port)  # before the demo web and its crawl
     web = DemoWeb(DemoOptions(ports=_ports(args.demo_ports), edition=args.edition))
     with contextlib.ExitStack() as stack:
         try:

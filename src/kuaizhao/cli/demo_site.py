@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kuaizhao.demo import (
-    DEFAULT_CRAWL_DELAY,
-    DEFAULT_SLOW_SECONDS,
-    DemoOptions,
-    DemoWeb,
-    run_demo_site,
-)
 from kuaizhao.errors import UsageError
+
+if TYPE_CHECKING:
+    from kuaizhao.demo import DemoWeb
 
 DEFAULT_PORTS = "8101,8102,8103"
 
@@ -45,16 +41,14 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--crawl-delay",
         type=float,
-        default=DEFAULT_CRAWL_DELAY,
         metavar="SECONDS",
-        help="Crawl-delay announced in robots.txt (default %(default)s)",
+        help="Crawl-delay announced in robots.txt (default 0.2)",
     )
     parser.add_argument(
         "--slow-seconds",
         type=float,
-        default=DEFAULT_SLOW_SECONDS,
         metavar="SECONDS",
-        help="how long the slow article takes to answer (default %(default)s)",
+        help="how long the slow article takes to answer (default 3.0)",
     )
     parser.add_argument(
         "--write-sources",
@@ -84,13 +78,11 @@ def _announce(demo: DemoWeb, sources: Path | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = DemoOptions(
-        host=args.host,
-        ports=parse_ports(args.ports),
-        crawl_delay=args.crawl_delay,
-        slow_seconds=args.slow_seconds,
-        edition=args.edition,
-    )
+    from kuaizhao.demo import DemoOptions, run_demo_site  # aiohttp: only when serving
+
+    given = {"crawl_delay": args.crawl_delay, "slow_seconds": args.slow_seconds}
+    options = DemoOptions(host=args.host, ports=parse_ports(args.ports), edition=args.edition,
+                          **{k: v for k, v in given.items() if v is not None})
     out: Path | None = args.write_sources
     run_demo_site(options, out, on_ready=lambda demo: _announce(demo, out))
     return 0

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from kuaizhao.cli.context import archive, interactive
-from kuaizhao.pipeline.exporter import (
-    ExportFormat,
-    ExportOptions,
-    ExportReport,
-    export,
-    parse_day,
-)
+
+if TYPE_CHECKING:
+    from kuaizhao.pipeline.exporter import ExportReport
+
+# The values of pipeline.exporter.ExportFormat (a test keeps the two the same), here so
+# that `export --help` does not load the WARC and WACZ code.
+FORMATS = ("warc", "wacz", "cdxj", "jsonl")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,19 +28,27 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "category:国内' --since 2024-02-01 feb.wacz",
     )
     p.add_argument("out", metavar="OUT", help="file to write (not overwritten)")
-    p.add_argument("--format", required=True, choices=[f.value for f in ExportFormat],
+    p.add_argument("--format", required=True, choices=FORMATS,
                    help="output format")
     p.add_argument("--query", metavar="Q", help="only snapshots this search query finds")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only captures from this day (UTC)")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="only captures up to this day (UTC)")
     p.add_argument("--title", default="kuaizhao export", help="title of a WACZ package")
+    p.add_argument("--collapse-stories", action="store_true",
+                   help="with --query: one snapshot per story, as search lists them, instead "
+                   "of every repost of it")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kuaizhao.pipeline.exporter import ExportFormat, ExportOptions, export, parse_day
+
     options = ExportOptions(format=ExportFormat(args.format), query=args.query,
                             since=parse_day("since", args.since),
-                            until=parse_day("until", args.until), title=args.title)
+                            until=parse_day("until", args.until), title=args.title,
+                            collapse_stories=args.collapse_stories)
     with archive(args) as (settings, store):
         bar = tqdm(unit=" snapshots", desc="export") if interactive() else None
 

@@ -7,19 +7,17 @@ import json
 import logging
 import time
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from kuaizhao.cli.context import archive, interactive
 from kuaizhao.errors import UsageError
 from kuaizhao.labels import code_reason
-from kuaizhao.pipeline.importer import (
-    FileReport,
-    ImportOptions,
-    import_files,
-    release_large_blocks,
-)
 from kuaizhao.sources import SourceConfig, load_sources
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from kuaizhao.pipeline.importer import FileReport
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +57,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list(args)
+    # Imported here: the importer pulls in the extractor (trafilatura, lxml).
+    from kuaizhao.pipeline.importer import ImportOptions, import_files, release_large_blocks
+
     if not args.files:
         raise UsageError("name at least one WARC or ARC file to import, "
                          "or use --list to see what was imported")
@@ -123,6 +124,8 @@ class _ProgressBar:
         if report.path != self._path:
             self.close()
             self._path, self._done, self._started = report.path, 0, time.monotonic()
+            from tqdm import tqdm
+
             self._tqdm = tqdm(total=report.size, unit="B", unit_scale=True,
                               desc=Path(report.path).name[:40], leave=True)
         assert self._tqdm is not None

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from tqdm import tqdm
-
 from kuaizhao.cli.context import interactive, settings_from
-from kuaizhao.pipeline.migrate import archive_database, migrate
 from kuaizhao.pipeline.migrate_plan import DEFAULT_BATCH, MigrateOptions, Progress
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kuaizhao.pipeline.migrate import archive_database, migrate  # both database drivers
+
     settings = settings_from(args)
     source = archive_database(settings)
     target = without_password(args.to)

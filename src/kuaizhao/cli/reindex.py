@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from kuaizhao.cli.context import archive, interactive
-from kuaizhao.pipeline.reindex import ReindexReport, reindex
 from kuaizhao.sources import SourceConfig, load_sources
+
+if TYPE_CHECKING:
+    from kuaizhao.pipeline.reindex import ReindexReport
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kuaizhao.pipeline.reindex import reindex  # heavy: extract, dedupe, index
+
     with archive(args, sources=args.sources) as (settings, store):
         sources: list[SourceConfig] = (
             load_sources(settings.sources_path) if settings.sources_path.exists() else [])

@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kuaizhao.cli.context import settings_from
-from kuaizhao.pipeline.service import serve_with_crawler
-from kuaizhao.sources import load_sources
-from kuaizhao.store import open_store
-from kuaizhao.web.server import serve
+from kuaizhao.web.ports import check_free
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +28,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args, host=args.host, port=args.port, sources=args.sources)
+    check_free(settings.host, settings.port)
+    # Imported here: the web app (FastAPI) costs a second of start-up for every command.
+    from kuaizhao.pipeline.service import serve_with_crawler
+    from kuaizhao.sources import load_sources
+    from kuaizhao.store import open_store
+    from kuaizhao.web.server import serve
+
     if args.with_crawler:
         serve_with_crawler(settings, load_sources(settings.sources_path),
                            log_level="warning" if args.quiet else "info")

@@ -8,15 +8,16 @@ import argparse
 import getpass
 import json
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from kuaizhao.cli.context import archive
 from kuaizhao.errors import UsageError
-from kuaizhao.pipeline.purge import purge
-from kuaizhao.store.base import Store
 from kuaizhao.store.takedown_rows import ReasonCategory, ScopeKind, State, TakedownRequest
 from kuaizhao.takedown.scopes import describe, make_scope
-from kuaizhao.takedown.service import decide, default_scopes, expire, operator_remove
 from kuaizhao.takedown.workflow import Action
+
+if TYPE_CHECKING:
+    from kuaizhao.store.base import Store
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -119,6 +120,9 @@ def _show(store: Store, request_id: int, as_json_out: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kuaizhao.pipeline.purge import purge  # the WARC code
+    from kuaizhao.takedown.service import decide, default_scopes, expire, operator_remove
+
     now = datetime.now(UTC)
     with archive(args) as (settings, store):
         if args.action == "list":

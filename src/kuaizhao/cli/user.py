@@ -6,12 +6,14 @@ import argparse
 import getpass
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from kuaizhao.cli.context import archive
 from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.store.account_rows import Role
-from kuaizhao.store.base import Store
-from kuaizhao.subscribe import accounts, passwords
+
+if TYPE_CHECKING:
+    from kuaizhao.store.base import Store
 
 _ROLES = [r.value for r in Role]
 
@@ -42,6 +44,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _find(store: Store, name: str) -> int:
+    from kuaizhao.subscribe import passwords
+
     found = store.user_named(passwords.name_key(name))
     if found is None:
         raise NotFound(f"no account named {name!r}; `kuaizhao user list` shows them")
@@ -60,6 +64,8 @@ def _password(given: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kuaizhao.subscribe import accounts  # argon2
+
     with archive(args) as (_, store):
         if args.action == "add":
             user = accounts.create_user(store, args.name, _password(args.password),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from kuaizhao.archive.s3 import S3WarcStorage, push
-from kuaizhao.archive.storage import open_storage
 from kuaizhao.cli.context import settings_from
 from kuaizhao.errors import UsageError
 
@@ -32,6 +30,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from kuaizhao.archive.s3 import S3WarcStorage, push  # boto3
+    from kuaizhao.archive.storage import open_storage
+
     settings = settings_from(args)
     storage = open_storage(settings.warc_storage_options)
     if args.action == "list":

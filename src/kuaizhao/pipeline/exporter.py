@@ -9,8 +9,10 @@
 * `jsonl` — one extracted article per line, with its provenance (URL, capture time,
   payload digest, WARC file, offset and record id).
 
-Selection: `--query` is a search query (same language as `kuaizhao search`); `--since`
-and `--until` are capture dates (UTC, inclusive). Snapshots the store does not hold
+Selection: `--query` is a search query (same language as `kuaizhao search`); where
+search folds a story's reposts into one result, the export holds every member of the
+story (`--collapse-stories`: only the one search shows). `--since` and `--until` are
+capture dates (UTC, inclusive). Snapshots the store does not hold
 `visible` (removed content) are never exported.
 """
 
@@ -56,6 +58,7 @@ class ExportOptions:
     since: date | None = None
     until: date | None = None
     title: str = "kuaizhao export"
+    collapse_stories: bool = False  # one snapshot per story, as search shows them
 
     @property
     def window(self) -> tuple[datetime | None, datetime | None]:
@@ -101,20 +104,36 @@ def selected_snapshots(store: Store, options: ExportOptions) -> Iterator[Snapsho
     start, end = options.window
     if options.since and options.until and options.since > options.until:
         raise UsageError(f"--since {options.since} is after --until {options.until}; swap them")
-    snapshots = _search(store, options.query) if options.query else store.iter_snapshots()
+    snapshots = (_search(store, options.query, not options.collapse_stories) if options.query
+                 else store.iter_snapshots())
+    stories: set[int] = set()
     for snap in snapshots:
         if (start and snap.captured_at < start) or (end and snap.captured_at >= end):
             continue
+        if options.collapse_stories and snap.story_id is not None:
+            if snap.story_id in stories:
+                continue
+            stories.add(snap.story_id)
         if store.visible(snap.id):
             yield snap
 
 
-def _search(store: Store, query: str) -> Iterator[Snapshot]:
+def _search(store: Store, query: str, members: bool) -> Iterator[Snapshot]:
+    """Search folds a story's reposts into one hit (its original); an archive export
+    wants every member back unless asked to collapse."""
+    seen: set[int] = set()
     offset: int | None = 0
     while offset is not None:
         page = store.search(query, offset=offset, limit=_PAGE, sort="newest")
         for hit in page.hits:
-            yield store.snapshot(hit.snapshot_id)
+            snap = store.snapshot(hit.snapshot_id)
+            group = [snap]
+            if members and snap.story_id is not None:
+                group += [m for m in store.story_members(snap.story_id) if m.id != snap.id]
+            for member in group:
+                if member.id not in seen:
+                    seen.add(member.id)
+                    yield member
         offset = page.next_offset
 
 

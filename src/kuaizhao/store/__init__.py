@@ -4,10 +4,13 @@ PostgreSQL when `database_url` names a server)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kuaizhao.config import Settings
 from kuaizhao.store.base import Store
-from kuaizhao.store.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from kuaizhao.config import Settings
+    from kuaizhao.store.sqlite import SqliteStore
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -23,6 +26,8 @@ def open_url(url: str) -> Store:
         from kuaizhao.store.postgres import PostgresStore
 
         return PostgresStore.open(url)
+    from kuaizhao.store.sqlite import SqliteStore
+
     return SqliteStore.open(Path(url.removeprefix("sqlite:///")))
 
 
@@ -30,6 +35,16 @@ def open_store(settings: Settings) -> Store:
     """The archive's database, created and migrated on first use."""
     url: str = settings.values["database_url"]
     return open_url(url if url else f"sqlite:///{settings.database_path}")
+
+
+def __getattr__(name: str) -> Any:
+    # The SQLite backend (and the search and archive code it uses) loads on first use,
+    # so that importing a row type, or starting the CLI for --help, stays cheap.
+    if name == "SqliteStore":
+        from kuaizhao.store.sqlite import SqliteStore
+
+        return SqliteStore
+    raise AttributeError(f"module 'kuaizhao.store' has no attribute {name!r}")
 
 
 __all__ = ["SqliteStore", "Store", "is_postgres_url", "open_store", "open_url"]

@@ -19,7 +19,7 @@ MAX_PASSWORD = 1024
 MAX_NAME = 40
 
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("kuaizhao: no such account")
+_dummy: dict[PasswordHasher, str] = {}  # made on first use: importing must stay cheap
 
 
 def hash_password(password: str) -> str:
@@ -30,10 +30,16 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when `password` matches; with no stored hash, spends the same time and fails."""
     try:
-        return _HASHER.verify(stored_hash or _DUMMY_HASH, password[:MAX_PASSWORD]) and (
+        return _HASHER.verify(stored_hash or _dummy_hash(), password[:MAX_PASSWORD]) and (
             stored_hash is not None)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def _dummy_hash() -> str:
+    if _HASHER not in _dummy:
+        _dummy[_HASHER] = _HASHER.hash("kuaizhao: no such account")
+    return _dummy[_HASHER]
 
 
 def needs_rehash(stored_hash: str) -> bool:

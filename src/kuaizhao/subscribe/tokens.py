@@ -5,6 +5,9 @@ their SHA-256 digest and looks tokens up by it, so timing of the lookup reveals 
 bits of a digest nobody can invert; the final comparison is `hmac.compare_digest`.
 CSRF tokens are an HMAC of the visitor's session (or pre-session) cookie under the
 instance secret: nothing to store, and useless on another visitor's cookie.
+A known-device cookie is a random id with an HMAC binding it to one account name,
+set when that account signs in; it lets the login throttle tell the owner's browser
+from a guesser's.
 """
 
 from __future__ import annotations
@@ -48,3 +51,23 @@ def csrf_ok(secret: str, cookie_value: str | None, presented: str | None) -> boo
 
 def webhook_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(24)
+
+
+def device_token(secret: str, name_key: str) -> str:
+    """A known-device cookie value for account `name_key`: a random id and its HMAC."""
+    device = secrets.token_urlsafe(16)
+    return f"{device}.{_device_mac(secret, name_key, device)}"
+
+
+def device_of(secret: str, name_key: str, value: str | None) -> str | None:
+    """The device id when `value` is a known-device cookie issued for `name_key`."""
+    device, _, mac = (value or "").partition(".")
+    if not device or len(value or "") > 200 or not same(_device_mac(secret, name_key, device),
+                                                         mac):
+        return None
+    return device
+
+
+def _device_mac(secret: str, name_key: str, device: str) -> str:
+    message = f"device:{name_key}\n{device}".encode("utf-8", "surrogatepass")
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

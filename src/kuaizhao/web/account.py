@@ -2,7 +2,8 @@
 tokens, digest, deletion). The JSON twins are in `account_api.py`.
 
 Every form is POSTed with this visitor's CSRF token; a login that fails says the same
-thing whether or not the account exists, and is throttled per name and per address.
+thing whether or not the account exists, and is slowed (never locked) per name and per
+client; sign-ups are limited per client (subscribe/throttle.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from kuaizhao.errors import NotFound, TooManyAttempts, UsageError
 from kuaizhao.store.account_rows import User
@@ -21,11 +21,16 @@ from kuaizhao.web.auth import (
     check_csrf,
     end_session,
     finish,
+    hashing,
+    known_device,
     login_url,
+    remember_device,
+    signup_limiter_of,
     start_session,
     throttle_of,
     visitor,
 )
+from kuaizhao.web.clients import client_address
 from kuaizhao.web.error_pages import form_error
 from kuaizhao.web.feeds import private_feed_url
 from kuaizhao.web.render import locale_of, render, site_of
@@ -58,26 +63,40 @@ async def page(request: Request, template: str, status: int = 200, **context: ob
                                   me=who.user, **context))
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def login_user(request: Request, name: str, password: str) -> User:
     """The user, or `UsageError` with one message for every kind of failure."""
     throttle = throttle_of(request)
     key = passwords.name_key(name)
-    address = client_address(request)
-    wait = throttle.retry_after(key, address, time.monotonic())
+    client, device = client_address(request), known_device(request, key)
+    wait = throttle.retry_after(key, client, time.monotonic(), device)
     if wait > 0:
         raise TooManyAttempts(f"too many failed logins; try again in {int(wait) + 1} seconds",
-                              wait)
-    user = await run_in_threadpool(accounts.authenticate, site_of(request).store, name,
-                                   password)
+                              wait, code="login_throttled", seconds=int(wait) + 1)
+    user = await hashing(request, accounts.authenticate, site_of(request).store, name, password)
     if user is None:
-        throttle.failed(key, address, time.monotonic())
+        throttle.failed(key, client, time.monotonic(), device)
         raise UsageError("wrong name or password", code="login_failed")
-    throttle.succeeded(key)
+    throttle.succeeded(key, client, device)
     return user
+
+
+def check_signup_rate(request: Request) -> None:
+    """Count a sign-up attempt from this client, or refuse it past the limit."""
+    limiter, client, now = signup_limiter_of(request), client_address(request), time.monotonic()
+    wait = limiter.retry_after(client, now)
+    if wait > 0:
+        raise TooManyAttempts("too many sign-ups from this address; try again in "
+                              f"{int(wait // 60) + 1} minutes", wait, code="signup_throttled",
+                              minutes=int(wait // 60) + 1)
+    limiter.record(client, now)
+
+
+def signed_in(request: Request, response: Response, user: User) -> str:
+    """A new session and a known-device cookie for `user` on `response`; the session."""
+    raw = accounts.new_session(site_of(request).store, user)
+    start_session(request, response, raw)
+    remember_device(request, response, passwords.name_key(user.name))
+    return raw
 
 
 # ------------------------------------------------------------------ sign-up / login
@@ -99,13 +118,19 @@ async def signup_submit(request: Request) -> Response:
     try:
         if data.get("password", "") != data.get("password2", ""):
             raise UsageError("the two passwords differ", code="password_mismatch")
-        user = await run_in_threadpool(accounts.create_user, site_of(request).store, name,
-                                       data.get("password", ""))
+        check_signup_rate(request)
+        user = await hashing(request, accounts.create_user, site_of(request).store, name,
+                             data.get("password", ""))
+    except TooManyAttempts as exc:
+        response = await page(request, "signup.html", status=429, closed=False,
+                              error=form_error(request, exc), name=name)
+        response.headers["Retry-After"] = str(int(exc.retry_after) + 1)
+        return response
     except UsageError as exc:
         return await page(request, "signup.html", status=400, closed=False,
                           error=form_error(request, exc), name=name)
     response = redirect(request, "/me/subscriptions")
-    start_session(request, response, accounts.new_session(site_of(request).store, user))
+    signed_in(request, response, user)
     return response
 
 
@@ -129,7 +154,7 @@ async def login_submit(request: Request) -> Response:
         return await page(request, "login.html", status=400,
                           error=form_error(request, exc), name=name, next=target)
     response = redirect(request, target)
-    start_session(request, response, accounts.new_session(site_of(request).store, user))
+    signed_in(request, response, user)
     return response
 
 
@@ -173,9 +198,8 @@ async def account_action(request: Request, action: str) -> Response:
         if action == "password":
             if data.get("new", "") != data.get("new2", ""):
                 raise UsageError("the two passwords differ", code="password_mismatch")
-            await run_in_threadpool(accounts.change_password, store, user,
-                                    data.get("current", ""), data.get("new", ""),
-                                    who.session_digest)
+            await hashing(request, accounts.change_password, store, user,
+                          data.get("current", ""), data.get("new", ""), who.session_digest)
             return await _account(request, notice=loc.text("password_changed"))
         if action == "feed-token":
             accounts.rotate_feed_token(store, user)
@@ -206,8 +230,8 @@ async def _delete(request: Request, user: User, data: dict[str, str]) -> Respons
     store = site_of(request).store
     if data.get("confirm") != "yes":
         raise UsageError("confirm the deletion", code="delete_needs_confirm")
-    if await run_in_threadpool(accounts.authenticate, store, user.name,
-                               data.get("password", "")) is None:
+    if await hashing(request, accounts.authenticate, store, user.name,
+                     data.get("password", "")) is None:
         raise UsageError("the password is wrong", code="password_wrong")
     with store.transaction():
         store.delete_user(user.id)

@@ -11,19 +11,18 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from kuaizhao.errors import Forbidden, NotFound, UsageError
 from kuaizhao.store.account_rows import Role, User
 from kuaizhao.subscribe import accounts
 from kuaizhao.subscribe.tokens import csrf_token
-from kuaizhao.web.account import login_user
+from kuaizhao.web.account import check_signup_rate, login_user, signed_in
 from kuaizhao.web.api_models import ErrorOut
 from kuaizhao.web.auth import (
     check_csrf,
     end_session,
+    hashing,
     require_user,
-    start_session,
     visitor,
 )
 from kuaizhao.web.feeds import private_feed_url
@@ -116,9 +115,9 @@ async def signup_api(request: Request, body: CredentialsIn, response: Response) 
     store = site_of(request).store
     if not site_of(request).settings.signup_enabled:
         raise Forbidden("sign-up is switched off on this site; ask the operator for an account")
-    user = await run_in_threadpool(accounts.create_user, store, body.name, body.password)
-    raw = accounts.new_session(store, user)
-    start_session(request, response, raw)
+    check_signup_rate(request)
+    user = await hashing(request, accounts.create_user, store, body.name, body.password)
+    raw = signed_in(request, response, user)
     return await _account_out(request, user, csrf_token(secret_of(request), raw))
 
 
@@ -126,8 +125,7 @@ async def signup_api(request: Request, body: CredentialsIn, response: Response) 
              summary="Log in; sets the session cookie")
 async def login_api(request: Request, body: CredentialsIn, response: Response) -> AccountOut:
     user = await login_user(request, body.name, body.password)
-    raw = accounts.new_session(site_of(request).store, user)
-    start_session(request, response, raw)
+    raw = signed_in(request, response, user)
     # The CSRF token in the answer belongs to the new session, not the request's.
     return await _account_out(request, user, csrf_token(secret_of(request), raw))
 
@@ -150,8 +148,8 @@ async def account_api(request: Request) -> AccountOut:
 async def password_api(request: Request, body: PasswordIn) -> None:
     user = await require_user(request)
     who = await check_csrf(request)
-    await run_in_threadpool(accounts.change_password, site_of(request).store, user,
-                            body.current, body.new, who.session_digest)
+    await hashing(request, accounts.change_password, site_of(request).store, user,
+                  body.current, body.new, who.session_digest)
 
 
 @router.post("/api/v1/account/feed-token", response_model=FeedTokenOut, responses=ERRORS,
@@ -211,7 +209,7 @@ async def delete_account_api(request: Request, body: DeleteIn, response: Respons
     user = await require_user(request)
     await check_csrf(request)
     store = site_of(request).store
-    if await run_in_threadpool(accounts.authenticate, store, user.name, body.password) is None:
+    if await hashing(request, accounts.authenticate, store, user.name, body.password) is None:
         raise UsageError("the password is wrong; the account was not deleted")
     with store.transaction():
         store.delete_user(user.id)

@@ -1,4 +1,5 @@
-"""Who is asking: session cookies, personal API tokens, CSRF tokens, the login throttle.
+"""Who is asking: session cookies, personal API tokens, CSRF tokens, the login throttle,
+known-device cookies, and the bound on concurrent password hashing.
 
 A browser is known by the `kz_session` cookie (HttpOnly, SameSite=Lax, Secure over
 https), whose value is stored only as a digest; a script by `Authorization: Bearer
@@ -7,27 +8,43 @@ before login, of a random `kz_pre` cookie) under the instance secret. JSON reque
 authenticated by cookie send it in `X-CSRF-Token`; Bearer requests need none, since
 a browser never adds that header by itself. Logging in always starts a new session,
 so a session id planted before login is worth nothing after it.
+
+Signing in also sets `kz_device`, a known-device cookie bound to the account name; a
+browser that shows it is throttled on its own record, so a guesser hammering the name
+cannot keep the owner out (subscribe/throttle.py). Each argon2 hash holds 64 MiB for
+its duration, so hashes run in their own small pool: a flood of sign-ups or logins
+queues for it instead of taking the server's memory (and its worker threads).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import TypeVar
 from urllib.parse import quote
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from kuaizhao.errors import Forbidden, NotAuthenticated
+from kuaizhao.ratelimit import SlidingWindow
 from kuaizhao.store.account_rows import User
 from kuaizhao.subscribe import accounts, tokens
-from kuaizhao.subscribe.throttle import LoginThrottle
-from kuaizhao.web.render import SESSION_COOKIE, secret_of, signed_in, site_of
+from kuaizhao.subscribe.throttle import LoginThrottle, signup_window
+from kuaizhao.web.render import SESSION_COOKIE, secret_of, session_of, site_of
 
 PRE_COOKIE = "kz_pre"
+DEVICE_COOKIE = "kz_device"
+DEVICE_LIFETIME = timedelta(days=180)
+MAX_CONCURRENT_HASHES = 2  # x 64 MiB (argon2id's RFC 9106 profile) at most
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 _SAFE = {"GET", "HEAD", "OPTIONS"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +63,33 @@ def throttle_of(request: Request) -> LoginThrottle:
         state.login_throttle = LoginThrottle()
     found: LoginThrottle = state.login_throttle
     return found
+
+
+def signup_limiter_of(request: Request) -> SlidingWindow:
+    state = request.app.state
+    if not hasattr(state, "signup_limiter"):
+        state.signup_limiter = signup_window()
+    found: SlidingWindow = state.signup_limiter
+    return found
+
+
+async def hashing(request: Request, func: Callable[..., T], *args: object) -> T:
+    """Run `func` (which hashes or verifies a password) in the hashing pool."""
+    state = request.app.state
+    if not hasattr(state, "hashing_limiter"):
+        state.hashing_limiter = CapacityLimiter(MAX_CONCURRENT_HASHES)
+    return await to_thread.run_sync(partial(func, *args), limiter=state.hashing_limiter)
+
+
+def known_device(request: Request, name_key: str) -> str | None:
+    """The device id of this browser's known-device cookie, if it was set for `name_key`."""
+    return tokens.device_of(secret_of(request), name_key, request.cookies.get(DEVICE_COOKIE))
+
+
+def remember_device(request: Request, response: Response, name_key: str) -> None:
+    response.set_cookie(DEVICE_COOKIE, tokens.device_token(secret_of(request), name_key),
+                        max_age=int(DEVICE_LIFETIME.total_seconds()), httponly=True,
+                        samesite="lax", secure=secure_cookies(request), path="/")
 
 
 def secure_cookies(request: Request) -> bool:
@@ -75,7 +119,7 @@ async def visitor(request: Request) -> Visitor:
                                    "create one on your account page")
         found = Visitor(user, None, "", "", False, by_token=True)
     if found is None:
-        session = signed_in(request)
+        session = session_of(request)
         if session is not None:
             found = Visitor(session.user, session.digest, session.csrf, session.cookie, False)
     if found is None:

@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from kuaizhao.errors import KuaizhaoError
+from kuaizhao.errors import KuaizhaoError, TooManyAttempts
 from kuaizhao.web.messages import CATALOGUES
 from kuaizhao.web.render import locale_of, render
 
@@ -69,8 +69,11 @@ async def _kuaizhao_error(request: Request, exc: Exception) -> Response:
     status = exc.http_status if exc.http_status < 500 else 503
     if status >= 500:
         log.error("archive error on %s: %s", request.url.path, exc)
-    return error_response(request, status, str(exc), exc.code, exc.params,
-                          reason=getattr(exc, "reason_category", None))
+    response = error_response(request, status, str(exc), exc.code, exc.params,
+                              reason=getattr(exc, "reason_category", None))
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(int(exc.retry_after) + 1)
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -55,6 +55,9 @@ ZH: dict[str, str] = {
     "err_subscription_nothing_to_follow": "这个搜索没有可关注的词、类别或来源；"
                                           "请加一个词，例如 科技创新。",
     "form_error_generic": "表单中有无法使用的内容，请检查后重试。",
+    "err_login_throttled": "登录失败次数过多，请 {seconds} 秒后再试。",
+    "err_signup_throttled": "此地址注册次数过多，请 {minutes} 分钟后再试。",
+    "err_takedown_throttled": "此地址提交的删除请求过多，请 {minutes} 分钟后再试。",
 }
 
 EN: dict[str, str] = {
@@ -116,4 +119,9 @@ EN: dict[str, str] = {
     "err_subscription_nothing_to_follow": "The saved search has no words, category or source "
                                           "to follow; add a word such as 科技创新.",
     "form_error_generic": "Something in the form cannot be used; check it and send it again.",
+    "err_login_throttled": "Too many failed logins; try again in {seconds} seconds.",
+    "err_signup_throttled": "Too many sign-ups from this address; try again in {minutes} "
+                            "minutes.",
+    "err_takedown_throttled": "Too many removal requests from this address; try again in "
+                              "{minutes} minutes.",
 }

@@ -81,7 +81,7 @@ class SignedIn:
     cookie: str
 
 
-def signed_in(request: Request) -> SignedIn | None:
+def session_of(request: Request) -> SignedIn | None:
     """The account signed in on this browser, if any (no cookie is set by asking)."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
@@ -118,7 +118,7 @@ def render(request: Request, template: str, status: int = 200,
     except KuaizhaoError as exc:  # an error page must render even when the store cannot
         log.warning("navigation categories unavailable: %s", exc)
         nav = []
-    account = signed_in(request)
+    account = session_of(request)
     html = site.env.get_template(template).render(
         request=request, loc=loc, _=loc.text, lang=loc.lang, other_lang=other,
         other_lang_name=loc_text(other, "lang_name"),

@@ -33,6 +33,8 @@ def serve(
         bind_host = host or settings.host
         bind_port = settings.port if port is None else port
         log.info("serving %s at http://%s:%d/", settings.home, bind_host, bind_port)
+        # No proxy_headers: X-Forwarded-For is believed only from the `trusted_proxies`
+        # setting's addresses, which web/clients.py checks.
         uvicorn.run(app, host=bind_host, port=bind_port, log_level=log_level,
                     proxy_headers=False, server_header=False)
     finally:

@@ -32,6 +32,7 @@ from kuaizhao.takedown.validate import (
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, TakedownOut
 from kuaizhao.web.auth import CSRF_FIELD, PRE_COOKIE, check_csrf, finish, visitor
+from kuaizhao.web.clients import client_address
 from kuaizhao.web.error_pages import reader_message
 from kuaizhao.web.i18n import Locale
 from kuaizhao.web.render import SESSION_COOKIE, locale_of, render, site_of
@@ -111,12 +112,13 @@ def limiter_of(request: Request) -> RequestLimiter:
 
 
 def _check_rate(request: Request) -> None:
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     limiter, now = limiter_of(request), time.monotonic()
     wait = limiter.retry_after(address, now)
     if wait > 0:
         raise TooManyAttempts(f"too many removal requests from this address; try again in "
-                              f"{int(wait // 60) + 1} minutes", wait)
+                              f"{int(wait // 60) + 1} minutes", wait, code="takedown_throttled",
+                              minutes=int(wait // 60) + 1)
     limiter.record(address, now)
 
 
