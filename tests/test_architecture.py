@@ -26,7 +26,8 @@ ALLOWED: dict[str, set[str]] = {
     # the site reads the store, WARC records (raw view) and the index (snippets), and
     # runs the subscribe stage's account, token and feed policy (我的订阅) and the
     # takedown stage's request, review and removal policy (docs/takedown.md)
-    "web": SHARED | {"config", "store", "archive", "index", "subscribe", "takedown"},
+    "web": SHARED | {"config", "setting_checks", "store", "archive", "index", "subscribe",
+                     "takedown"},
     "demo": SHARED,
 }
 MAX_LINES = 420

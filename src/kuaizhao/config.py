@@ -9,17 +9,27 @@ and what it accepts. `docs/settings.md` is generated from this table (a test che
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kuaizhao.errors import ConfigError
+from kuaizhao.setting_checks import (
+    SCHEDULE,
+    bucket,
+    database_url,
+    http_url_or_empty,
+    key_prefix,
+    networks,
+    non_negative,
+    one_of,
+    port,
+    positive,
+    timezone,
+)
 
 if TYPE_CHECKING:  # the archive package pulls in warcio: not for every CLI start
     from kuaizhao.archive.storage import StorageOptions
@@ -41,78 +51,6 @@ class Setting:
         return ENV_PREFIX + self.name.upper()
 
 
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else "must be greater than 0"
-
-
-def _non_negative(value: Any) -> str | None:
-    return None if value >= 0 else "must be 0 or more"
-
-
-def _port(value: Any) -> str | None:
-    return None if 0 < value < 65536 else "must be a port number from 1 to 65535"
-
-
-def _timezone(value: Any) -> str | None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "must be an IANA time zone name such as Asia/Shanghai or UTC"
-    return None
-
-
-def _database_url(value: Any) -> str | None:
-    if value == "" or value.startswith(("sqlite:///", "postgresql://", "postgres://")):
-        return None
-    return ("must be empty (the embedded SQLite database in the home directory), "
-            "sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
-
-
-def _http_url_or_empty(value: Any) -> str | None:
-    if value == "" or value.startswith(("http://", "https://")):
-        return None
-    return "must be empty or an http:// or https:// address such as https://news.example.org"
-
-
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-
-
-def _bucket(value: Any) -> str | None:
-    if value == "" or _BUCKET.match(value):
-        return None
-    return "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-'"
-
-
-def _key_prefix(value: Any) -> str | None:
-    parts = [p for p in value.split("/") if p]
-    if any(p in (".", "..") for p in parts) or "\\" in value:
-        return "must be a plain key prefix such as warc or archive/warc (no '..' or '\\')"
-    return None
-
-
-_SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
-
-
-def parse_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    """`trusted_proxies`: addresses or CIDRs separated by commas or spaces."""
-    return tuple(ipaddress.ip_network(i, strict=False) for i in text.replace(",", " ").split())
-
-
-def _networks(value: Any) -> str | None:
-    try:
-        parse_networks(value)
-    except ValueError as exc:
-        return f"is not a list of addresses ({exc}); write e.g. 127.0.0.1, 10.0.0.0/8"
-    return None
-
-
-def _one_of(*choices: str) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if value in choices else f"must be one of: {', '.join(choices)}"
-
-    return check
-
-
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", str, "./kuaizhao-data", "directory holding the database and WARC files"),
     Setting(
@@ -122,18 +60,18 @@ SETTINGS: tuple[Setting, ...] = (
         "database: empty means <home>/kuaizhao.sqlite3; postgresql://USER@HOST/DB moves the "
         "archive to a PostgreSQL server (docs/postgresql.md)",
         secret=True,
-        check=_database_url,
+        check=database_url,
     ),
     Setting("sources", str, "", "sources file (TOML); empty means <home>/sources.toml"),
     Setting("host", str, "127.0.0.1", "address `kuaizhao serve` listens on"),
-    Setting("port", int, 8000, "port `kuaizhao serve` listens on", check=_port),
+    Setting("port", int, 8000, "port `kuaizhao serve` listens on", check=port),
     Setting("site_name", str, "快照 kuaizhao", "name shown in the page header"),
     Setting(
         "default_timezone",
         str,
         "Asia/Shanghai",
         "time zone for bare local times on pages of sources that set none",
-        check=_timezone,
+        check=timezone,
     ),
     Setting(
         "user_agent",
@@ -141,19 +79,19 @@ SETTINGS: tuple[Setting, ...] = (
         "kuaizhao/0.1 (+https://github.com/kuaizhao/kuaizhao; news snapshot archive)",
         "User-Agent sent with every request",
     ),
-    Setting("fetch_timeout", float, 30.0, "seconds one request may take in all", check=_positive),
-    Setting("max_body_bytes", int, 10 * 1024 * 1024, "largest response body kept", check=_positive),
-    Setting("max_redirects", int, 5, "redirects followed before giving up", check=_non_negative),
-    Setting("retries", int, 3, "retries on 408/429/5xx and connection errors", check=_non_negative),
+    Setting("fetch_timeout", float, 30.0, "seconds one request may take in all", check=positive),
+    Setting("max_body_bytes", int, 10 * 1024 * 1024, "largest response body kept", check=positive),
+    Setting("max_redirects", int, 5, "redirects followed before giving up", check=non_negative),
+    Setting("retries", int, 3, "retries on 408/429/5xx and connection errors", check=non_negative),
     Setting(
         "min_host_interval",
         float,
         1.0,
         "seconds between two requests to one host (robots Crawl-delay raises it)",
-        check=_non_negative,
+        check=non_negative,
     ),
-    Setting("host_concurrency", int, 1, "parallel requests to one host", check=_positive),
-    Setting("total_concurrency", int, 16, "parallel requests in all", check=_positive),
+    Setting("host_concurrency", int, 1, "parallel requests to one host", check=positive),
+    Setting("total_concurrency", int, 16, "parallel requests in all", check=positive),
     Setting("obey_robots", bool, True, "honour robots.txt (RFC 9309)"),
     Setting(
         "crawl_allow_private",
@@ -166,13 +104,13 @@ SETTINGS: tuple[Setting, ...] = (
         "localhost (docs/sources.md)",
     ),
     Setting("extract_processes", int, 0, "processes that extract articles while the crawl "
-            "fetches; 0 extracts in one thread of the crawl process", check=_non_negative),
+            "fetches; 0 extracts in one thread of the crawl process", check=non_negative),
     Setting(
         "warc_max_bytes",
         int,
         1_000_000_000,
         "WARC file size that starts a new file",
-        check=_positive,
+        check=positive,
     ),
     Setting("warc_fsync", bool, True, "fsync each WARC record before the database points to it"),
     # where WARC files live (docs/storage.md)
@@ -182,19 +120,19 @@ SETTINGS: tuple[Setting, ...] = (
         "local",
         "where finished WARC files are kept: local (the WARC directory) or s3 (an "
         "S3-compatible object store; files are written locally, then uploaded)",
-        check=_one_of("local", "s3"),
+        check=one_of("local", "s3"),
     ),
     Setting("warc_dir", str, "", "WARC directory; empty means <home>/warc; a relative path "
             "is taken from <home>; several machines may share one (NFS)"),
-    Setting("s3_bucket", str, "", "bucket for warc_storage = s3", check=_bucket),
+    Setting("s3_bucket", str, "", "bucket for warc_storage = s3", check=bucket),
     Setting("s3_prefix", str, "", "key prefix in the bucket: file NAME is stored as PREFIX/NAME",
-            check=_key_prefix),
+            check=key_prefix),
     Setting(
         "s3_endpoint_url",
         str,
         "",
         "S3-compatible endpoint such as http://minio.local:9000; empty means AWS S3",
-        check=_http_url_or_empty,
+        check=http_url_or_empty,
     ),
     Setting("s3_region", str, "", "region of the bucket; empty means boto3's default"),
     Setting("s3_access_key_id", str, "", "S3 access key; empty means boto3's own chain "
@@ -206,9 +144,9 @@ SETTINGS: tuple[Setting, ...] = (
         float,
         300.0,
         "how long a claimed frontier URL stays claimed before another worker may retry it",
-        check=_positive,
+        check=positive,
     ),
-    Setting("log_format", str, "text", "log line format", check=_one_of("text", "json")),
+    Setting("log_format", str, "text", "log line format", check=one_of("text", "json")),
     # accounts and subscriptions (docs/subscriptions.md)
     Setting("signup_enabled", bool, True, "visitors may create reader accounts at /signup"),
     Setting(
@@ -224,13 +162,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "the site's address as readers reach it (https://... makes cookies Secure; "
         "used for links in feeds, webhooks and digests)",
-        check=_http_url_or_empty,
+        check=http_url_or_empty,
     ),
     Setting("trusted_proxies", str, "", "reverse proxies (addresses or CIDRs, comma-separated) "
             "whose X-Forwarded-For / Forwarded header is believed: the client is the rightmost "
-            "address that is not one of them; empty: none", check=_networks),
+            "address that is not one of them; empty: none", check=networks),
     Setting("smtp_host", str, "", "SMTP server for daily digests; empty disables digests"),
-    Setting("smtp_port", int, 25, "port of the SMTP server", check=_port),
+    Setting("smtp_port", int, 25, "port of the SMTP server", check=port),
     Setting("smtp_from", str, "", "sender address of digest e-mails"),
     Setting(
         "webhook_allow_private",
@@ -245,7 +183,7 @@ SETTINGS: tuple[Setting, ...] = (
         "1h,6h,1d,7d,30d",
         "ages after its first capture at which an article is fetched again (conditional GET) "
         "to find edits and removals; units s, m, h, d, w; empty: never",
-        check=lambda v: None if _SCHEDULE.match(v) else
+        check=lambda v: None if SCHEDULE.match(v) else
         "must be ages with units in increasing order, e.g. 1h,6h,1d,7d,30d (or empty)",
     ),
 )

@@ -8,9 +8,10 @@ import pytest
 from account_client import account_app, client, post_form
 from fastapi import FastAPI
 
-from kuaizhao.config import load_settings, parse_networks
+from kuaizhao.config import load_settings
 from kuaizhao.errors import ConfigError
 from kuaizhao.ratelimit import Backoff
+from kuaizhao.setting_checks import parse_networks
 from kuaizhao.subscribe.throttle import LoginThrottle
 from kuaizhao.web.clients import client_of, forwarded_hops, limit_key
 

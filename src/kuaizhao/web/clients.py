@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from fastapi import Request
 
-from kuaizhao.config import parse_networks
+from kuaizhao.setting_checks import parse_networks
 from kuaizhao.web.render import site_of
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -1,0 +1,85 @@
+"""The checks the settings table runs on each value: each returns a problem, or None.
+
+Kept apart from `config.py` so the table reads as a table; the names are the words
+the table uses (`check=positive`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def positive(value: Any) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def non_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
+def port(value: Any) -> str | None:
+    return None if 0 < value < 65536 else "must be a port number from 1 to 65535"
+
+
+def timezone(value: Any) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone name such as Asia/Shanghai or UTC"
+    return None
+
+
+def database_url(value: Any) -> str | None:
+    if value == "" or value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        return None
+    return ("must be empty (the embedded SQLite database in the home directory), "
+            "sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
+
+
+def http_url_or_empty(value: Any) -> str | None:
+    if value == "" or value.startswith(("http://", "https://")):
+        return None
+    return "must be empty or an http:// or https:// address such as https://news.example.org"
+
+
+BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def bucket(value: Any) -> str | None:
+    if value == "" or BUCKET.match(value):
+        return None
+    return "must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-'"
+
+
+def key_prefix(value: Any) -> str | None:
+    parts = [p for p in value.split("/") if p]
+    if any(p in (".", "..") for p in parts) or "\\" in value:
+        return "must be a plain key prefix such as warc or archive/warc (no '..' or '\\')"
+    return None
+
+
+SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
+
+
+def parse_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """`trusted_proxies`: addresses or CIDRs separated by commas or spaces."""
+    return tuple(ipaddress.ip_network(i, strict=False) for i in text.replace(",", " ").split())
+
+
+def networks(value: Any) -> str | None:
+    try:
+        parse_networks(value)
+    except ValueError as exc:
+        return f"is not a list of addresses ({exc}); write e.g. 127.0.0.1, 10.0.0.0/8"
+    return None
+
+
+def one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of: {', '.join(choices)}"
+
+    return check
