@@ -68,7 +68,7 @@ def reindex(store: Store, settings: Settings, sources: Sequence[SourceConfig],
     storage = open_storage(settings.warc_storage_options)
     for name in storage.list_files():
         report.files += 1
-        for entry in iter_stored(storage, name):
+        for entry in iter_stored(storage, name, limit=settings.max_record_bytes):
             if isinstance(entry, DamagedRecord):
                 report.damaged.append(entry)
                 continue
