@@ -213,8 +213,10 @@ def _records(path: Path, filename: str, limit: int, start: int
                                 "its HTTP body is whole by its Content-Length, so it is kept",
                                 WARNING)
         if parsed.record_type == "continuation":
+            if pending:  # its first segment, most likely: it must come first
+                yield _entry(pending[0], None)
+            pending, previous = None, None
             yield Continuation(pointer, parsed)
-            previous = None
         elif parsed.record_type == "request":
             request = _Request(pointer, parsed)
             adjacent = pending is not None and previous is pending[0]
