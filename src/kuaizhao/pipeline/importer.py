@@ -35,6 +35,7 @@ from kuaizhao.config import Settings
 from kuaizhao.errors import ExtractError
 from kuaizhao.models import ArchivedExchange, Article
 from kuaizhao.pipeline.ingest import extract_capture, is_html, new_capture, save
+from kuaizhao.pipeline.reconcile import reconcile
 from kuaizhao.pipeline.reindex import SourceMap
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import CaptureRef, NewCapture, Store
@@ -143,6 +144,7 @@ def import_files(store: Store, settings: Settings, sources: Sequence[SourceConfi
                  progress: Progress | None = None) -> list[FileReport]:
     """Import every file in order; a bad path raises before anything is imported."""
     checked = [check_archive_file(p) for p in paths]
+    reconcile(store, settings, sources)  # what a killed crawl left uncommitted goes first
     source_map = SourceMap(store, sources)
     fixed = _fixed_source(store, sources, options)
     return [import_file(store, settings, path, options, source_map, fixed, progress)
