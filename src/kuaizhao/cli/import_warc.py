@@ -31,8 +31,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "HTML pages are extracted, deduplicated and indexed; other records (images, scripts, "
         "errors) are kept and counted but not extracted; revisit records point to their "
         "originals. Files stay where they are (linked from <home>/warc/linked/) unless "
-        "--copy copies them to <home>/warc/imported/. Damaged records are reported with their "
-        "offset and kind (damaged, bad-digest, not-http, too-large, incomplete) and skipped. "
+        "--copy copies them to <home>/warc/imported/. Records not imported are reported with "
+        "their offset and kind (damaged, bad-digest, not-http, too-large, incomplete). "
         "Importing the same file again adds nothing, unless options that decide what is read "
         "(--accept-bad-digests, max_record_bytes) differ: then what was skipped is added. "
         "A file that is no WARC or ARC at all (or is empty) ends the command with exit 2.",
