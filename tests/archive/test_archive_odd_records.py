@@ -65,6 +65,7 @@ def test_segmented_record_comes_whole() -> None:
     assert len(entry.payload) == ODD["segmented_payload_bytes"]
     text = entry.payload.decode()
     assert all(f"第{n}段完" in text for n in range(1, ODD["paragraphs"] + 1))
+    assert read_response(DATA, entry.pointer).payload == entry.payload  # the raw view's read
 
 
 def test_segmented_record_missing_a_segment_is_reported_not_handed_out() -> None:

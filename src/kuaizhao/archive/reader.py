@@ -75,9 +75,26 @@ def read_response(
             )
         if verify_digests and parsed.digest_problems:
             raise CorruptRecord(pointer.filename, pointer.offset, "; ".join(parsed.digest_problems))
+        if parsed.warc("WARC-Segment-Number") == "1":
+            return _joined(_storage(source), pointer, verify_digests)
         return to_stored_response(parsed, pointer, fmt)
     except RecordError as exc:
         raise CorruptRecord(pointer.filename, pointer.offset, str(exc)) from None
+
+
+def _joined(storage: WarcStorage, pointer: WarcPointer, verify_digests: bool) -> StoredResponse:
+    """The first segment at `pointer` with its continuations (which follow it in the file)."""
+    with storage.local_copy(pointer.filename) as path:
+        for item in iter_warc(path, name=pointer.filename, start=pointer.offset):
+            if isinstance(item, WarcEntry) and item.pointer == pointer:
+                if verify_digests and item.digest_problems:
+                    raise CorruptRecord(pointer.filename, pointer.offset,
+                                        "; ".join(item.digest_problems))
+                return item
+            if isinstance(item, DamagedRecord) and item.offset == pointer.offset:
+                raise item.to_error()  # incomplete: a missing segment
+    raise CorruptRecord(pointer.filename, pointer.offset,
+                        "the segmented record's continuations are not in its file")
 
 
 def _status(parsed: ParsedRecord) -> tuple[int | None, str]:
