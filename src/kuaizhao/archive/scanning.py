@@ -133,7 +133,7 @@ def _scan_gzip(buffer: mmap.mmap, size: int, filename: str,
         if member.error is None:
             yield DamagedRecord(filename, offset, size - offset, f"gzip member cut off: {_TORN}")
             return
-        if not buffer[offset:size].strip(b"\0\r\n\t "):
+        if _only_padding(buffer, offset, size):
             yield DamagedRecord(filename, offset, size - offset,
                                 "padding (zero bytes or blank lines) after the last record")
             return
@@ -146,6 +146,13 @@ def _scan_gzip(buffer: mmap.mmap, size: int, filename: str,
         yield DamagedRecord(filename, offset, found - offset,
                             f"{member.error}; skipped to the next readable gzip member", kind)
         offset = found
+
+
+def _only_padding(buffer: mmap.mmap, start: int, size: int) -> bool:
+    """Whether nothing but zero bytes and blank lines follows `start` (read in chunks:
+    the rest of a file can be gigabytes)."""
+    return all(not buffer[pos : min(pos + _CHUNK, size)].strip(b"\0\r\n\t ")
+               for pos in range(start, size, _CHUNK))
 
 
 def _next_good_member(buffer: mmap.mmap, start: int, size: int, limit: int) -> int | None:
