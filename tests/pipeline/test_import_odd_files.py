@@ -71,6 +71,7 @@ def test_rerun_with_accept_bad_digests_adds_what_the_first_run_skipped(
     [same] = import_files(store, settings, [], [path], ImportOptions())
     assert same.already_imported
     assert "already imported" in same.summary()
+    assert "it skipped 1 records then: --accept-bad-digests" in same.summary()
     [accepting] = import_files(store, settings, [], [path], ImportOptions(verify_digests=False))
     assert accepting.rescanned
     assert not accepting.already_imported

@@ -94,6 +94,7 @@ class FileReport:
     warnings: list[SkippedRecord] = field(default_factory=list)  # records kept despite these
     options: dict[str, object] = field(default_factory=dict)  # `read_options` of this run
     rescanned: bool = False  # imported before with other options; read again
+    skipped_before: int = 0  # records the earlier import skipped, when it adds nothing now
     bytes_done: int = 0
 
     def skipped_by_kind(self) -> dict[str, int]:
@@ -102,8 +103,9 @@ class FileReport:
 
     def summary(self) -> str:
         if self.already_imported:
-            return (f"{self.path}: already imported (same SHA-256, same options), nothing added; "
-                    "--accept-bad-digests or another max_record_bytes reads it again")
+            again = (f"; it skipped {self.skipped_before} records then: --accept-bad-digests "
+                     "or another max_record_bytes reads it again" if self.skipped_before else "")
+            return f"{self.path}: already imported (same SHA-256), nothing added{again}"
         other = sum(self.other_types.values())
         skipped = ", ".join(f"{n} {kind}" for kind, n in self.skipped_by_kind().items())
         again = " (read again with other options)" if self.rescanned else ""
@@ -175,11 +177,12 @@ def import_file(store: Store, settings: Settings, path: Path, options: ImportOpt
     earlier = store.imported_file(report.sha256)
     if earlier is not None:
         before = json.loads(earlier.report_json)
-        # Rows from before options were kept were read with digests checked.
-        if (before.get("options", {"verify_digests": True}) == report.options
+        # Rows written before options were kept: read with digests checked, no size limit.
+        if (before.get("options", {**report.options, "verify_digests": True}) == report.options
                 or not before.get("skipped")):
             report.already_imported, report.warc_file = True, earlier.warc_file
             report.placement = earlier.placement
+            report.skipped_before = len(before.get("skipped", ()))
             return report
         report.rescanned = True
     placed = place_file(path, settings.warc_path, report.sha256, options.copy)
