@@ -81,6 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("fetch_timeout", float, 30.0, "seconds one request may take in all", check=positive),
     Setting("max_body_bytes", int, 10 * 1024 * 1024, "largest response body kept", check=positive),
+    Setting("max_record_bytes", int, 64 * 1024 * 1024, "largest WARC/ARC record (decompressed) "
+            "that import and reindex read into memory; larger ones are reported and skipped",
+            check=positive),
     Setting("max_redirects", int, 5, "redirects followed before giving up", check=non_negative),
     Setting("retries", int, 3, "retries on 408/429/5xx and connection errors", check=non_negative),
     Setting(

@@ -46,8 +46,11 @@ OUTCOMES: dict[str, tuple[int, int, int, int, int, str]] = {
     "warcio_testdata/example-iana.org-chunked.warc": (1, 1, 0, 0, 0, ""),
     "warcio_testdata/example-resource.warc.gz": (0, 0, 0, 0, 0, ""),
     "warcio_testdata/example-space-in-target-uri.warc.gz": (0, 0, 0, 0, 0, ""),
-    "warcio_testdata/example-space-in-url.arc": (0, 0, 0, 0, 1, "ARC record cut off"),
-    "warcio_testdata/example-trunc.warc": (0, 0, 0, 0, 1, "not followed by a blank line"),
+    # 12 bytes short of its ARC length field (its CRs were lost), HTTP body whole: kept.
+    "warcio_testdata/example-space-in-url.arc": (1, 1, 0, 0, 0, ""),
+    # Read like warcio does (stray bytes after the response are a warning); its gzip
+    # body is cut, so its digests fail, as `warcio check` says too.
+    "warcio_testdata/example-trunc.warc": (0, 0, 0, 0, 1, "WARC-Block-Digest"),
     "warcio_testdata/example-wget-bad-target-uri.warc.gz": (1, 1, 0, 0, 0, ""),
     "warcio_testdata/example-wrong-chunks.warc.gz": (0, 0, 0, 0, 3, "Content-Length"),
     "warcio_testdata/example.arc": (1, 1, 0, 0, 0, ""),

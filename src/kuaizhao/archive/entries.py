@@ -61,18 +61,26 @@ class WarcEntry(StoredResponse):
     request_headers: Headers = ()
 
 
+DAMAGED = "damaged"  # bytes that form no readable record
+TOO_LARGE = "too-large"  # a record past the size limit, skipped unread
+INCOMPLETE = "incomplete"  # a segmented record some of whose segments are missing
+WARNING = "warning"  # odd bytes next to a record that was kept
+
+
 @dataclass(frozen=True, slots=True)
 class DamagedRecord:
     """Bytes of a WARC file that do not form a readable record, and why.
 
     `length` is how many bytes were skipped; iteration goes on after them when a later
-    record can be found, and ends when the damage is a torn tail.
+    record can be found, and ends when the damage is a torn tail. `kind` is one of
+    the constants above; a WARNING loses no record.
     """
 
     filename: str
     offset: int
     length: int
     reason: str
+    kind: str = DAMAGED
 
     def to_error(self) -> CorruptRecord:
         return CorruptRecord(self.filename, self.offset, self.reason)

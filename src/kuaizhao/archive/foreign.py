@@ -13,16 +13,22 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+import re
 import shutil
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from kuaizhao.archive.naming import ARCHIVE_SUFFIXES
+from kuaizhao.archive.scanning import GZIP_MAGIC
 from kuaizhao.errors import ArchiveError, UsageError
 
 LINKED_DIR = "linked"
 COPIED_DIR = "imported"
 _HASH_CHUNK = 1 << 20
+_SNIFF = 4096  # bytes read (and at most decompressed) to tell whether a file is a WARC/ARC
+# An ARC v1 header line: URL IP-address date content-type length (filedesc:// first).
+_ARC_START = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.-]*:\S* \S+ \d{14}\S* \S+ -?\d+\r?\n")
 
 
 class Placement(enum.StrEnum):
@@ -47,7 +53,30 @@ def check_archive_file(path: Path) -> Path:
     if not path.name.lower().endswith(ARCHIVE_SUFFIXES):
         raise UsageError(f"{path.name} does not end in {', '.join(ARCHIVE_SUFFIXES)}; "
                          "rename it if it is a WARC or ARC file")
+    problem = _not_an_archive(path)
+    if problem:
+        raise UsageError(f"{path}: {problem}; expected a WARC or ARC file (optionally gzip "
+                         "compressed); check the file name and that the download finished")
     return path.resolve()
+
+
+def _not_an_archive(path: Path) -> str | None:
+    """Why the file's first bytes are no WARC or ARC record start, or None if they are."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF)
+    if not head:
+        return "the file is empty"
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _SNIFF)
+        except zlib.error as exc:
+            return f"the file starts like gzip but does not decompress ({exc})"
+    start = head.lstrip(b"\r\n")
+    if start.startswith(b"WARC/") or _ARC_START.match(start):
+        return None
+    if not start:
+        return "the file holds only blank lines"
+    return f"it starts with {start[:24]!r}, not 'WARC/1.x' or an ARC header line"
 
 
 def file_sha256(path: Path) -> str:

@@ -44,6 +44,12 @@ def warc_filename(prefix: str, created: datetime, serial: int, pid: int, gzip: b
     return f"{prefix}-{stamp}-{serial:05d}-{pid}{'-' + token if token else ''}{suffix}"
 
 
+def writer_pid(relative: str) -> int | None:
+    """The pid of the kuaizhao process that wrote a file of ours; None for other files."""
+    match = _OWN_NAME.match(relative)
+    return int(match["pid"]) if match and "/" not in relative else None
+
+
 def is_archive_file(path: Path) -> bool:
     return path.is_file() and is_archive_name(path.name)
 

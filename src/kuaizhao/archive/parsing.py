@@ -16,11 +16,12 @@ from io import BytesIO
 
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
-from warcio.statusandheaders import StatusAndHeadersParserException
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 from warcio.timeutils import iso_date_to_datetime
 
 from kuaizhao.archive.digest import digest_matches
 from kuaizhao.archive.payload import dechunk, header_value
+from kuaizhao.archive.scanning import MAX_HEADER
 from kuaizhao.models import Headers
 
 _CLUEWEB_DATE = re.compile(r"^(\d{4})-\d{2}-(\d{3})(T.*)$")
@@ -69,8 +70,28 @@ def parse_date(text: str | None) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
-def parse_record(data: bytes, known_format: str | None = None) -> ParsedRecord:
-    """Parse one whole record; RecordError when it is malformed or not all there."""
+def _header_end(data: bytes) -> int:
+    """Where a WARC record's block starts: after the first blank line, in bytes.
+
+    warcio's `total_len` counts the decoded header's characters, which is short by one
+    for each extra byte of a UTF-8 character (an IRI in WARC-Target-URI).
+    """
+    ends = [i + len(sep) for sep in (b"\r\n\r\n", b"\n\n")
+            if (i := data.find(sep, 0, MAX_HEADER)) >= 0]
+    if not ends:
+        raise RecordError(f"record header has no end within its first {MAX_HEADER} bytes "
+                          "(an endless header line, or not a WARC record)")
+    return min(ends)
+
+
+def parse_record(data: bytes, known_format: str | None = None, missing: int = 0) -> ParsedRecord:
+    """Parse one whole record; RecordError when it is malformed or not all there.
+
+    `missing` is how many bytes an ARC record lacks at the end of its file (-1: any
+    number, for re-reading a record import accepted): such a record is kept when its
+    HTTP body is whole by its own Content-Length.
+    """
+    block_start = _header_end(data) if data.startswith(b"WARC/") else 0
     stream = BytesIO(data)
     loader = ArcWarcRecordLoader(verify_http=False, arc2warc=True)
     try:
@@ -82,10 +103,11 @@ def parse_record(data: bytes, known_format: str | None = None) -> ParsedRecord:
     declared = record.length
     if declared is None:
         raise RecordError("record header has no Content-Length")
-    missing = getattr(record.raw_stream, "limit", 0)
-    if missing:
+    short = getattr(record.raw_stream, "limit", 0)
+    accepted = missing in (short, -1) and _http_body_whole(record.http_headers, raw_payload)
+    if short and not accepted:
         raise RecordError(
-            f"record block is {missing} bytes shorter than its Content-Length {declared} "
+            f"record block is {short} bytes shorter than its Content-Length {declared} "
             "(truncated, or Content-Length is wrong)"
         )
     stray = stream.read()
@@ -108,7 +130,6 @@ def parse_record(data: bytes, known_format: str | None = None) -> ParsedRecord:
     )
     if record.format != "warc" or known_format == "arc":
         return parsed  # ARC records carry no digests
-    block_start = record.rec_headers.total_len
     block = data[block_start : block_start + declared]
     problems = _digest_problems(parsed, block)
     if problems:
@@ -116,6 +137,14 @@ def parse_record(data: bytes, known_format: str | None = None) -> ParsedRecord:
                             parsed.http_statusline, parsed.http_headers, parsed.raw_payload,
                             problems)
     return parsed
+
+
+def _http_body_whole(http: StatusAndHeaders | None, payload: bytes) -> bool:
+    length = http.get_header("Content-Length") if http else None
+    if not (length and length.strip().isdigit()):
+        return False
+    # The newline that ends an ARC record is read as part of a short record's payload.
+    return int(length) == len(payload.removesuffix(b"\n").removesuffix(b"\r"))
 
 
 def _digest_problems(record: ParsedRecord, block: bytes) -> tuple[str, ...]:

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from kuaizhao.models import Headers
 
+# Bytes of one record, or of one decoded body, read into memory (the max_record_bytes
+# setting): untrusted files must not decide how much memory import takes.
+MAX_RECORD = 64 << 20
+
 
 @dataclass(frozen=True, slots=True)
 class DecodedPayload:
@@ -49,28 +53,34 @@ def dechunk(data: bytes) -> bytes:
             pos += 2
 
 
-def _inflate(data: bytes, wbits: int) -> bytes:
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
     decompressor = zlib.decompressobj(wbits)
-    out = decompressor.decompress(data) + decompressor.flush()
+    out = decompressor.decompress(data, limit + 1)
+    if len(out) > limit:
+        raise ValueError(f"body inflates past {limit} bytes (max_record_bytes)")
+    out += decompressor.flush()
     if not decompressor.eof:
         raise ValueError("compressed stream ends early (truncated body)")
     return out
 
 
-def _undo_coding(data: bytes, coding: str) -> bytes:
+def _undo_coding(data: bytes, coding: str, limit: int) -> bytes:
     if coding in ("gzip", "x-gzip"):
-        return _inflate(data, 16 + zlib.MAX_WBITS)
+        return _inflate(data, 16 + zlib.MAX_WBITS, limit)
     if coding == "deflate":
         # Servers send both zlib-wrapped (as the RFC says) and raw deflate.
         try:
-            return _inflate(data, zlib.MAX_WBITS)
+            return _inflate(data, zlib.MAX_WBITS, limit)
         except zlib.error:
-            return _inflate(data, -zlib.MAX_WBITS)
+            return _inflate(data, -zlib.MAX_WBITS, limit)
     raise ValueError(f"content-encoding {coding!r} is not supported")
 
 
-def decode_payload(raw: bytes, headers: Headers) -> DecodedPayload:
-    """The entity body with chunking and content-encodings undone, as far as possible."""
+def decode_payload(raw: bytes, headers: Headers, limit: int = MAX_RECORD) -> DecodedPayload:
+    """The entity body with chunking and content-encodings undone, as far as possible.
+
+    A body that would inflate past `limit` bytes stays as stored, with the reason.
+    """
     body = raw
     transfer = (header_value(headers, "transfer-encoding") or "").lower()
     if "chunked" in transfer:
@@ -88,7 +98,7 @@ def decode_payload(raw: bytes, headers: Headers) -> DecodedPayload:
         return DecodedPayload(body)
     for coding in reversed(codings):
         try:
-            body = _undo_coding(body, coding)
+            body = _undo_coding(body, coding, limit)
         except (zlib.error, ValueError) as exc:
             return DecodedPayload(body, f"cannot undo Content-Encoding {coding}: {exc}")
     return DecodedPayload(body)

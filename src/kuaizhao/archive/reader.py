@@ -14,10 +14,11 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from kuaizhao.archive.entries import DamagedRecord, StoredResponse, WarcEntry
+from kuaizhao.archive.entries import WARNING, DamagedRecord, StoredResponse, WarcEntry
 from kuaizhao.archive.parsing import ParsedRecord, RecordError, parse_date, parse_record
-from kuaizhao.archive.payload import decode_payload
+from kuaizhao.archive.payload import MAX_RECORD, decode_payload
 from kuaizhao.archive.scanning import GZIP_MAGIC, RawRecord, inflate_member, scan_records
+from kuaizhao.archive.segments import Continuation, reassemble
 from kuaizhao.archive.storage import LocalWarcStorage, WarcStorage
 from kuaizhao.errors import ArchiveError, CorruptRecord
 from kuaizhao.models import WarcPointer
@@ -66,7 +67,7 @@ def read_response(
     data = read_record_bytes(source, pointer)
     fmt = _format_of(data)
     try:
-        parsed = parse_record(data, fmt)
+        parsed = parse_record(data, fmt, -1 if fmt == "arc" else 0)
         if parsed.record_type not in RESPONSE_TYPES:
             raise ArchiveError(
                 f"{pointer.filename} at offset {pointer.offset} is a {parsed.record_type!r} "
@@ -74,9 +75,26 @@ def read_response(
             )
         if verify_digests and parsed.digest_problems:
             raise CorruptRecord(pointer.filename, pointer.offset, "; ".join(parsed.digest_problems))
+        if parsed.warc("WARC-Segment-Number") == "1":
+            return _joined(_storage(source), pointer, verify_digests)
         return to_stored_response(parsed, pointer, fmt)
     except RecordError as exc:
         raise CorruptRecord(pointer.filename, pointer.offset, str(exc)) from None
+
+
+def _joined(storage: WarcStorage, pointer: WarcPointer, verify_digests: bool) -> StoredResponse:
+    """The first segment at `pointer` with its continuations (which follow it in the file)."""
+    with storage.local_copy(pointer.filename) as path:
+        for item in iter_warc(path, name=pointer.filename, start=pointer.offset):
+            if isinstance(item, WarcEntry) and item.pointer == pointer:
+                if verify_digests and item.digest_problems:
+                    raise CorruptRecord(pointer.filename, pointer.offset,
+                                        "; ".join(item.digest_problems))
+                return item
+            if isinstance(item, DamagedRecord) and item.offset == pointer.offset:
+                raise item.to_error()  # incomplete: a missing segment
+    raise CorruptRecord(pointer.filename, pointer.offset,
+                        "the segmented record's continuations are not in its file")
 
 
 def _status(parsed: ParsedRecord) -> tuple[int | None, str]:
@@ -88,7 +106,8 @@ def _status(parsed: ParsedRecord) -> tuple[int | None, str]:
     return int(code), reason
 
 
-def to_stored_response(parsed: ParsedRecord, pointer: WarcPointer, fmt: str) -> StoredResponse:
+def to_stored_response(parsed: ParsedRecord, pointer: WarcPointer, fmt: str,
+                       limit: int = MAX_RECORD) -> StoredResponse:
     """A parsed response or revisit record as the rest of kuaizhao sees it."""
     status, reason = _status(parsed)
     record_id = parsed.warc("WARC-Record-ID") or ""
@@ -96,7 +115,7 @@ def to_stored_response(parsed: ParsedRecord, pointer: WarcPointer, fmt: str) -> 
         # warcio invents a fresh id for each ARC record it reads; derive a stable one.
         stable = uuid.uuid5(uuid.NAMESPACE_URL, f"{pointer.filename}#{pointer.offset}")
         record_id = f"<urn:uuid:{stable}>"
-    decoded = decode_payload(parsed.raw_payload, parsed.http_headers)
+    decoded = decode_payload(parsed.raw_payload, parsed.http_headers, limit)
     refers_to_date = parsed.warc("WARC-Refers-To-Date")
     return StoredResponse(
         pointer=pointer,
@@ -154,26 +173,34 @@ def _linked(response: ParsedRecord, request: ParsedRecord, adjacent: bool) -> bo
     return adjacent and same_uri and not to_request and not to_response
 
 
-def iter_stored(storage: WarcStorage, filename: str) -> Iterator[WarcEntry | DamagedRecord]:
+def iter_stored(storage: WarcStorage, filename: str, *, limit: int = MAX_RECORD,
+                start: int = 0) -> Iterator[WarcEntry | DamagedRecord]:
     """`iter_warc` over a file wherever the storage holds it (fetched whole if remote)."""
     with storage.local_copy(filename) as path:
-        yield from iter_warc(path, name=filename)
+        yield from iter_warc(path, name=filename, limit=limit, start=start)
 
 
-def iter_warc(path: Path, directory: Path | None = None, *, name: str | None = None
-              ) -> Iterator[WarcEntry | DamagedRecord]:
+def iter_warc(path: Path, directory: Path | None = None, *, name: str | None = None,
+              limit: int = MAX_RECORD, start: int = 0) -> Iterator[WarcEntry | DamagedRecord]:
     """Every response and revisit record of a WARC/ARC file (gzip or not), in file order.
 
     Each entry carries its pointer (file name `name`, else relative to `directory`,
-    else the bare name) and, when found, its request record. Damage is yielded as
-    DamagedRecord and iteration continues after it; a torn tail is the last item.
+    else the bare name) and, when found, its request record; a segmented record comes
+    whole. Damage is yielded as DamagedRecord and iteration continues after it; a torn
+    tail is the last item. No record past `limit` bytes is read into memory. With
+    `start`, records before that offset are passed over unparsed.
     """
     filename = name or (path.relative_to(directory).as_posix() if directory else path.name)
+    return reassemble(_records(path, filename, limit, start), limit)
+
+
+def _records(path: Path, filename: str, limit: int, start: int
+             ) -> Iterator[WarcEntry | DamagedRecord | Continuation]:
     fmt: str | None = None
     pending: tuple[StoredResponse, ParsedRecord] | None = None
     requests: dict[str, _Request] = {}
     previous: _Request | StoredResponse | None = None  # the record just before, if relevant
-    for item in scan_records(path, filename):
+    for item in scan_records(path, filename, limit, start):
         if isinstance(item, DamagedRecord):
             if pending:
                 yield _entry(pending[0], None)
@@ -183,9 +210,9 @@ def iter_warc(path: Path, directory: Path | None = None, *, name: str | None = N
         fmt = fmt or _format_of(item.data)
         pointer = WarcPointer(filename, item.offset, item.length)
         try:
-            parsed = parse_record(item.data, fmt)
+            parsed = parse_record(item.data, fmt, item.missing)
             response = (
-                to_stored_response(parsed, pointer, fmt)
+                to_stored_response(parsed, pointer, fmt, limit)
                 if parsed.record_type in RESPONSE_TYPES else None
             )
         except RecordError as exc:
@@ -197,7 +224,17 @@ def iter_warc(path: Path, directory: Path | None = None, *, name: str | None = N
             problems = "; ".join(parsed.digest_problems)
             yield DamagedRecord(filename, item.offset, item.length,
                                 f"{parsed.record_type} record: {problems}")
-        if parsed.record_type == "request":
+        if item.missing:
+            yield DamagedRecord(filename, item.offset, item.length,
+                                f"record ends {item.missing} bytes before its length field says; "
+                                "its HTTP body is whole by its Content-Length, so it is kept",
+                                WARNING)
+        if parsed.record_type == "continuation":
+            if pending:  # its first segment, most likely: it must come first
+                yield _entry(pending[0], None)
+            pending, previous = None, None
+            yield Continuation(pointer, parsed)
+        elif parsed.record_type == "request":
             request = _Request(pointer, parsed)
             adjacent = pending is not None and previous is pending[0]
             if pending and _linked(pending[1], parsed, adjacent):

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "HTML pages are extracted, deduplicated and indexed; other records (images, scripts, "
         "errors) are kept and counted but not extracted; revisit records point to their "
         "originals. Files stay where they are (linked from <home>/warc/linked/) unless "
-        "--copy copies them to <home>/warc/imported/. Damaged records are reported with their "
-        "offset and skipped. Importing the same file again adds nothing.",
+        "--copy copies them to <home>/warc/imported/. Records not imported are reported with "
+        "their offset and kind (damaged, bad-digest, not-http, too-large, incomplete). "
+        "Importing the same file again adds nothing, unless options that decide what is read "
+        "(--accept-bad-digests, max_record_bytes) differ: then what was skipped is added. "
+        "A file that is no WARC or ARC at all (or is empty) ends the command with exit 2.",
         epilog="Example: kuaizhao --home ./archive import CC-NEWS-20240207.warc.gz "
         "--source 'Common Crawl News'",
     )
@@ -81,8 +85,10 @@ def run(args: argparse.Namespace) -> int:
                 bar.close()
     for report in reports:
         for skipped in report.skipped:
-            log.warning("skipped damaged record: %s at offset %d: %s", report.path,
+            log.warning("skipped record (%s): %s at offset %d: %s", skipped.kind, report.path,
                         skipped.offset, skipped.reason)
+        for warning in report.warnings:
+            log.warning("%s at offset %d: %s", report.path, warning.offset, warning.reason)
     if args.json:
         print(json.dumps([json.loads(r.to_json()) for r in reports], ensure_ascii=False,
                          indent=2))
@@ -104,9 +110,11 @@ def _list(args: argparse.Namespace) -> int:
         print("no files imported yet")
     for row in rows:
         other = ", ".join(f"{kind} {n}" for kind, n in row["other_types"].items()) or "none"
+        kinds = Counter(s.get("kind", "damaged") for s in row["skipped"])
+        skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"
         print(f"{row['path']}  ({row['placement']} as warc/{row['warc_file']}, "
               f"imported {row['imported_at']})\n  {row['records']} records, "
-              f"{row['snapshots']} articles, {len(row['skipped'])} damaged skipped; "
+              f"{row['snapshots']} articles, skipped: {skipped}; "
               f"kept without extraction: {other}")
     return 0
 

@@ -4,7 +4,8 @@ Every fetch ends in one database transaction that records the capture rows, the
 snapshot, the URLs it discovered, the fetch outcome and the frontier update, written
 after the WARC records are on disk. A crawl killed at any point therefore resumes
 from the frontier: claims of a dead worker on this host are released at start-up,
-claims of workers elsewhere expire after `lease_seconds`.
+claims of workers elsewhere expire after `lease_seconds`, and records a dead writer
+put in its WARC file but never committed are indexed first (`reconcile`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from kuaizhao.discover.websub import hub_links
 from kuaizhao.fetch import Fetcher, FetchOptions, Validators
 from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, Headers, LinkKind
 from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
+from kuaizhao.pipeline.reconcile import process_alive, reconcile
 from kuaizhao.pipeline.removal import Examined, examine_all, warm_up
 from kuaizhao.pipeline.schedule import PollScheduler
 from kuaizhao.pipeline.versions import recheck_at
@@ -94,21 +96,9 @@ def release_dead_claims(store: Store) -> int:
     released = 0
     for claimant in store.claimants():
         name, _, pid = claimant.rpartition(":")
-        if name == host and pid.isdigit() and not _alive(int(pid)):
+        if name == host and pid.isdigit() and not process_alive(int(pid)):
             released += store.release_claims(claimant)
     return released
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # a claim under our own pid is left from an earlier process
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Crawler:
@@ -177,6 +167,8 @@ class Crawler:
         released = release_dead_claims(self.store)
         if released:
             log.info("released %d URLs claimed by a crawl that is no longer running", released)
+        # Records a killed crawl wrote but did not commit: index them before fetching anew.
+        reconcile(self.store, self.settings, list(self.sources.values()))
         self._schedule_sources(self.clock.now(), once=once)
         alerts = AlertWorker(self.store, self.settings)  # subscription webhooks, digests
         alerts.start()

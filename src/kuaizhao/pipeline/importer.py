@@ -6,10 +6,13 @@ stays where it is: pointers name it through `archive.foreign` (a link, or a copy
 responses are extracted, deduplicated and indexed; other responses (images, scripts,
 feeds, errors) are kept as captures and counted by content type, not extracted; a
 revisit resolves to its original (by WARC-Refers-To, then Refers-To URI and date, then
-payload digest). Damaged records (bad gzip member, wrong Content-Length, torn tail,
-digests that do not match) are reported with their offset and skipped; the rest of
-the file still imports. A file whose SHA-256 was imported before adds nothing, and
-neither does a record whose WARC-Record-ID the archive already holds.
+payload digest). Records not imported are reported with their offset and counted by
+kind (`SKIP_KINDS`): damaged (bad gzip member, wrong Content-Length, torn tail), bad
+digests, no HTTP response (dns:, metadata), too large, an incomplete segmented record;
+the rest of the file still imports. A file whose SHA-256 was imported before with the
+same options adds nothing; with options that read differently (`--accept-bad-digests`,
+`max_record_bytes`) it is read again for what the first run skipped. A record whose
+WARC-Record-ID the archive already holds is never added twice.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from pathlib import Path
 
 from kuaizhao.archive import DamagedRecord, WarcEntry, iter_warc
 from kuaizhao.archive.digest import normalize_digest, payload_digest
+from kuaizhao.archive.entries import DAMAGED, INCOMPLETE, TOO_LARGE, WARNING
 from kuaizhao.archive.foreign import check_archive_file, file_sha256, place_file
 from kuaizhao.archive.records import angle_record_id
 from kuaizhao.config import Settings
 from kuaizhao.errors import ExtractError
 from kuaizhao.models import ArchivedExchange, Article
 from kuaizhao.pipeline.ingest import extract_capture, is_html, new_capture, save
+from kuaizhao.pipeline.reconcile import reconcile
 from kuaizhao.pipeline.reindex import SourceMap
 from kuaizhao.sources import SourceConfig
 from kuaizhao.store.base import CaptureRef, NewCapture, Store
@@ -46,11 +51,24 @@ class ImportOptions:
     verify_digests: bool = True
 
 
+NOT_HTTP = "not-http"  # a record without an HTTP response (dns:, whois, bare resource)
+BAD_DIGEST = "bad-digest"  # a declared digest does not match (--accept-bad-digests takes it)
+SKIP_KINDS = (DAMAGED, BAD_DIGEST, NOT_HTTP, TOO_LARGE, INCOMPLETE)
+
+
 @dataclass(frozen=True, slots=True)
 class SkippedRecord:
     offset: int
     length: int
     reason: str
+    kind: str = DAMAGED
+
+
+def read_options(options: ImportOptions, settings: Settings) -> dict[str, object]:
+    """The options that decide which records of a file are read: a re-run that differs
+    in these reads the file again."""
+    return {"verify_digests": options.verify_digests,
+            "max_record_bytes": settings.max_record_bytes}
 
 
 @dataclass
@@ -73,17 +91,30 @@ class FileReport:
     duplicates: int = 0  # WARC-Record-ID already in the archive
     other_types: dict[str, int] = field(default_factory=dict)  # non-HTML, kept
     skipped: list[SkippedRecord] = field(default_factory=list)
+    warnings: list[SkippedRecord] = field(default_factory=list)  # records kept despite these
+    options: dict[str, object] = field(default_factory=dict)  # `read_options` of this run
+    rescanned: bool = False  # imported before with other options; read again
+    skipped_before: int = 0  # records the earlier import skipped, when it adds nothing now
     bytes_done: int = 0
+
+    def skipped_by_kind(self) -> dict[str, int]:
+        counts = Counter(s.kind for s in self.skipped)
+        return {kind: counts[kind] for kind in SKIP_KINDS if counts[kind]}
 
     def summary(self) -> str:
         if self.already_imported:
-            return f"{self.path}: already imported (same SHA-256), nothing added"
+            again = (f"; it skipped {self.skipped_before} records then: --accept-bad-digests "
+                     "or another max_record_bytes reads it again" if self.skipped_before else "")
+            return f"{self.path}: already imported (same SHA-256), nothing added{again}"
         other = sum(self.other_types.values())
-        return (f"{self.path}: {self.records} records, {self.captures} new captures, "
+        skipped = ", ".join(f"{n} {kind}" for kind, n in self.skipped_by_kind().items())
+        again = " (read again with other options)" if self.rescanned else ""
+        return (f"{self.path}{again}: {self.records} records, {self.captures} new captures, "
                 f"{self.snapshots} articles, {self.unchanged} unchanged, {self.not_articles} "
                 f"HTML pages without an article, {other} non-HTML kept, {self.revisits} "
                 f"revisits ({self.revisits_unresolved} without original), {self.duplicates} "
-                f"already archived, {len(self.skipped)} damaged records skipped")
+                f"already archived, skipped: {skipped or 'none'}"
+                + (f", {len(self.warnings)} warnings" if self.warnings else ""))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -115,6 +146,7 @@ def import_files(store: Store, settings: Settings, sources: Sequence[SourceConfi
                  progress: Progress | None = None) -> list[FileReport]:
     """Import every file in order; a bad path raises before anything is imported."""
     checked = [check_archive_file(p) for p in paths]
+    reconcile(store, settings, sources)  # what a killed crawl left uncommitted goes first
     source_map = SourceMap(store, sources)
     fixed = _fixed_source(store, sources, options)
     return [import_file(store, settings, path, options, source_map, fixed, progress)
@@ -139,19 +171,28 @@ def _fixed_source(store: Store, sources: Sequence[SourceConfig],
 def import_file(store: Store, settings: Settings, path: Path, options: ImportOptions,
                 source_map: SourceMap, fixed: tuple[int | None, SourceConfig | None],
                 progress: Progress | None = None) -> FileReport:
-    report = FileReport(path=str(path), size=path.stat().st_size)
+    report = FileReport(path=str(path), size=path.stat().st_size,
+                        options=read_options(options, settings))
     report.sha256 = file_sha256(path)
     earlier = store.imported_file(report.sha256)
     if earlier is not None:
-        report.already_imported, report.warc_file = True, earlier.warc_file
-        report.placement = earlier.placement
-        return report
+        before = json.loads(earlier.report_json)
+        # Rows written before options were kept: read with digests checked, no size limit.
+        if (before.get("options", {**report.options, "verify_digests": True}) == report.options
+                or not before.get("skipped")):
+            report.already_imported, report.warc_file = True, earlier.warc_file
+            report.placement = earlier.placement
+            report.skipped_before = len(before.get("skipped", ()))
+            return report
+        report.rescanned = True
     placed = place_file(path, settings.warc_path, report.sha256, options.copy)
     report.warc_file, report.placement = placed.warc_file, placed.placement.value
     types: Counter[str] = Counter()
-    for item in iter_warc(settings.warc_path / placed.warc_file, settings.warc_path):
+    for item in iter_warc(settings.warc_path / placed.warc_file, settings.warc_path,
+                          limit=settings.max_record_bytes):
         if isinstance(item, DamagedRecord):
-            report.skipped.append(SkippedRecord(item.offset, item.length, item.reason))
+            found = SkippedRecord(item.offset, item.length, item.reason, item.kind)
+            (report.warnings if item.kind == WARNING else report.skipped).append(found)
             report.bytes_done = item.offset + item.length
         else:
             _import_entry(store, settings, item, options, source_map, fixed, report, types)
@@ -160,9 +201,12 @@ def import_file(store: Store, settings: Settings, path: Path, options: ImportOpt
             progress(report)
     report.other_types = dict(types.most_common())
     with store.transaction():
-        store.add_imported_file(report.sha256, report.size, str(path), report.warc_file,
-                                report.placement, fixed[0], options.category,
-                                datetime.now(UTC), report.to_json())
+        if report.rescanned:
+            store.update_imported_file(report.sha256, datetime.now(UTC), report.to_json())
+        else:
+            store.add_imported_file(report.sha256, report.size, str(path), report.warc_file,
+                                    report.placement, fixed[0], options.category,
+                                    datetime.now(UTC), report.to_json())
     return report
 
 
@@ -172,12 +216,13 @@ def _import_entry(store: Store, settings: Settings, entry: WarcEntry, options: I
     pointer = entry.pointer
     if entry.digest_problems and options.verify_digests:
         reason = "; ".join(entry.digest_problems)
-        report.skipped.append(SkippedRecord(pointer.offset, pointer.length, reason))
+        report.skipped.append(SkippedRecord(pointer.offset, pointer.length, reason, BAD_DIGEST))
         return
     if entry.status is None:
         report.skipped.append(SkippedRecord(
             pointer.offset, pointer.length,
-            f"{entry.record_type} record of {entry.target_uri[:200]} holds no HTTP response"))
+            f"{entry.record_type} record of {entry.target_uri[:200]} holds no HTTP response",
+            NOT_HTTP))
         return
     report.records += 1
     if store.has_record(entry.record_id):

@@ -68,21 +68,27 @@ def reindex(store: Store, settings: Settings, sources: Sequence[SourceConfig],
     storage = open_storage(settings.warc_storage_options)
     for name in storage.list_files():
         report.files += 1
-        for entry in iter_stored(storage, name):
+        for entry in iter_stored(storage, name, limit=settings.max_record_bytes):
             if isinstance(entry, DamagedRecord):
                 report.damaged.append(entry)
                 continue
             if entry.status is None or store.has_record(entry.record_id):
                 continue
             report.records += 1
-            if _ingest(store, settings, source_map, entry):
+            if ingest_entry(store, settings, source_map, entry):
                 report.snapshots += 1
             if progress:
                 progress(report)
     return report
 
 
-def _ingest(store: Store, settings: Settings, source_map: SourceMap, entry: WarcEntry) -> bool:
+def ingest_entry(store: Store, settings: Settings, source_map: SourceMap, entry: WarcEntry,
+                 *, frontier: bool = True) -> bool:
+    """Index one record as the crawl would have; True when it made a new snapshot.
+
+    With `frontier` off the crawl frontier is left as it is (start-up reconciliation:
+    the URL's row is still there and due).
+    """
     source_id, source = source_map.lookup(entry.target_uri)
     archived = ArchivedExchange(
         url=entry.target_uri, record_id=entry.record_id, response=entry.pointer,
@@ -100,6 +106,8 @@ def _ingest(store: Store, settings: Settings, source_map: SourceMap, entry: Warc
         seen = examine(capture, entry.http_headers, entry.payload, source, settings)
         article, removal = seen.article, seen.removal
     with store.transaction():
+        if not frontier:
+            return save(store, capture, article, removal).snapshot_id is not None
         # The frontier remembers the URL as done, so the next crawl does not fetch it anew;
         # an article stays due for its re-checks (edits, removals) that are still ahead.
         store.enqueue([FrontierEntry(url=capture.url, source_id=source_id, kind=kind,

@@ -93,6 +93,12 @@ class CaptureTables(TableBase):
     def has_record(self, record_id: str) -> bool:
         return self._one("SELECT 1 FROM captures WHERE record_id = ?", (record_id,)) is not None
 
+    def warc_file_ends(self) -> dict[str, int]:
+        """Per WARC file, the offset just past the last record a capture points to."""
+        rows = self._all("SELECT warc_file, MAX(warc_offset + warc_length), "
+                         "MAX(request_offset + request_length) FROM captures GROUP BY warc_file")
+        return {r[0]: max(int(r[1]), int(r[2] or 0)) for r in rows}
+
     def add_capture(self, capture: NewCapture) -> int:
         req = capture.request
         return self._insert(

@@ -61,6 +61,11 @@ class ImportTables(TableBase):
              db_time(imported_at), report_json),
         )
 
+    def update_imported_file(self, sha256: str, imported_at: datetime, report_json: str) -> None:
+        """Record a re-scan of a file imported before (with other options)."""
+        self._run("UPDATE imported_files SET imported_at = ?, report_json = ? WHERE sha256 = ?",
+                  (db_time(imported_at), report_json, sha256))
+
     def capture_by_record(self, record_id: str) -> CaptureRef | None:
         row = self._one(_CAPTURE_REF + " WHERE c.record_id = ?", (record_id,))
         return _capture_ref(row) if row else None
