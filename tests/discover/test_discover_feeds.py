@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from kuaizhao.discover import parse_feed
-from kuaizhao.discover.feeds import MAX_FEED_BYTES
+from kuaizhao.discover.feeds import MAX_FEED_BYTES, MAX_FEED_ITEMS
 from kuaizhao.models import LinkKind
 
 DATA = Path(__file__).parent.parent / "data" / "discover"
@@ -140,3 +140,22 @@ def test_gzip_feed_is_inflated_with_a_cap() -> None:
     result = parse_feed(bomb, "http://a.example/f")
     assert [c.url for c in result.candidates] == ["http://a.example/1"]
     assert any(f"inflates past {MAX_FEED_BYTES} bytes" in p for p in result.problems)
+
+
+def test_a_feed_is_read_up_to_its_item_cap() -> None:
+    items = b"".join(b"<item><title>t%d</title><link>http://a.example/%d</link></item>"
+                     % (n, n) for n in range(MAX_FEED_ITEMS + 500))
+    start = time.perf_counter()
+    result = parse_feed(b'<rss version="2.0"><channel>' + items + b"</channel></rss>",
+                        "http://a.example/f")
+    assert time.perf_counter() - start < 5
+    assert len(result.candidates) == MAX_FEED_ITEMS
+    assert result.candidates[-1].url == f"http://a.example/{MAX_FEED_ITEMS - 1}"
+    assert result.problems == (f"feed lists more than {MAX_FEED_ITEMS} items; only the first "
+                               f"{MAX_FEED_ITEMS} were read",)
+    exactly = b"".join(b"<item><link>http://a.example/%d</link></item>" % n
+                       for n in range(MAX_FEED_ITEMS))
+    full = parse_feed(b'<rss version="2.0"><channel>' + exactly + b"</channel></rss>",
+                      "http://a.example/f")
+    assert len(full.candidates) == MAX_FEED_ITEMS
+    assert full.ok
