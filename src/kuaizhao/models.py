@@ -55,6 +55,8 @@ class FetchOutcome(enum.StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     TRUNCATED = "truncated"  # the server closed before Content-Length bytes arrived
     BLOCKED_ADDRESS = "blocked_address"  # private/loopback target refused by policy
+    # Fetched, but a discovery document (feed, sitemap, listing) that cannot be read.
+    UNPARSEABLE = "unparseable"
 
 
 @dataclass(frozen=True, slots=True)

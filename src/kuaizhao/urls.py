@@ -85,9 +85,9 @@ def normalize_url(url: str, base: str | None = None) -> str:
     resolution (mailto:, javascript:, a host-less path), with the offending value.
     """
     raw = url.strip().translate(_STRIP_INSIDE)
-    if base is not None:
-        raw = urljoin(base.strip(), raw)
     try:
+        if base is not None:  # urljoin too raises on a bracket without its pair
+            raw = urljoin(base.strip(), raw)
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as exc:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import gzip
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from kuaizhao.discover import parse_feed
+from kuaizhao.discover.feeds import MAX_FEED_BYTES, MAX_FEED_ITEMS
 from kuaizhao.models import LinkKind
 
 DATA = Path(__file__).parent.parent / "data" / "discover"
@@ -107,3 +109,53 @@ def test_items_without_http_link_are_skipped_with_problem() -> None:
     result = parse_feed(body, "http://a.example/rss")
     assert [c.url for c in result.candidates] == ["http://a.example/y"]
     assert any("no usable http(s) link" in p for p in result.problems)
+
+
+def test_character_references_to_no_character_keep_the_items() -> None:
+    # feedparser's fallback parser raised OverflowError / UnicodeEncodeError on these
+    for ref in ("&#xFFFFFFFF;", "&#99999999999999999999;", "&#xD800;", "&#x110000;"):
+        body = (f'<rss version="2.0"><channel><item><title>a {ref} b</title>'
+                "<link>http://a.example/1</link></item></channel></rss>").encode()
+        (item,) = parse_feed(body, "http://a.example/feed").candidates
+        assert item.title == "a \ufffd b"
+
+
+def test_quadratic_blowup_is_not_expanded() -> None:
+    # one 100 kB entity used 20,000 times: 2 GB if expanded
+    start = time.perf_counter()
+    result = parse_feed((DATA / "broken" / "feed_quadratic_blowup.xml").read_bytes(),
+                        "http://a.example/feed")
+    assert time.perf_counter() - start < 2
+    assert any("amplification" in p for p in result.problems)
+    assert all(len(c.title or "") < 100_000 for c in result.candidates)
+
+
+def test_gzip_feed_is_inflated_with_a_cap() -> None:
+    item = b"<item><title>t</title><link>http://a.example/1</link></item>"
+    plain = b'<rss version="2.0"><channel>' + item + b"</channel></rss>"
+    assert parse_feed(gzip.compress(plain), "http://a.example/f") == parse_feed(
+        plain, "http://a.example/f")
+    bomb = gzip.compress(b'<rss version="2.0"><channel>' + item
+                         + b" " * (MAX_FEED_BYTES + 1) + b"</channel></rss>")
+    result = parse_feed(bomb, "http://a.example/f")
+    assert [c.url for c in result.candidates] == ["http://a.example/1"]
+    assert any(f"inflates past {MAX_FEED_BYTES} bytes" in p for p in result.problems)
+
+
+def test_a_feed_is_read_up_to_its_item_cap() -> None:
+    items = b"".join(b"<item><title>t%d</title><link>http://a.example/%d</link></item>"
+                     % (n, n) for n in range(MAX_FEED_ITEMS + 500))
+    start = time.perf_counter()
+    result = parse_feed(b'<rss version="2.0"><channel>' + items + b"</channel></rss>",
+                        "http://a.example/f")
+    assert time.perf_counter() - start < 5
+    assert len(result.candidates) == MAX_FEED_ITEMS
+    assert result.candidates[-1].url == f"http://a.example/{MAX_FEED_ITEMS - 1}"
+    assert result.problems == (f"feed lists more than {MAX_FEED_ITEMS} items; only the first "
+                               f"{MAX_FEED_ITEMS} were read",)
+    exactly = b"".join(b"<item><link>http://a.example/%d</link></item>" % n
+                       for n in range(MAX_FEED_ITEMS))
+    full = parse_feed(b'<rss version="2.0"><channel>' + exactly + b"</channel></rss>",
+                      "http://a.example/f")
+    assert len(full.candidates) == MAX_FEED_ITEMS
+    assert full.ok

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from kuaizhao.discover import category_for, parse_listing
+from kuaizhao.discover.listings import MAX_LISTING_LINKS
 from kuaizhao.errors import ConfigError
 from kuaizhao.models import LinkKind
 
@@ -81,3 +83,15 @@ def test_category_for_first_matching_rule() -> None:
     assert category_for("http://a.example/sport/1.html", [], None) is None
     with pytest.raises(ConfigError):
         category_for("http://a.example/", [("[", "x")], None)
+
+
+def test_only_the_first_links_of_a_huge_page_are_looked_at() -> None:
+    links = b"".join(b'<a href="/news/%d.html">headline %d</a>' % (n, n)
+                     for n in range(MAX_LISTING_LINKS + 20_000))
+    start = time.perf_counter()
+    result = parse_listing(b"<html><body>" + links + b"</body></html>",
+                           "http://a.example/news/", r"/news/\d+")
+    assert time.perf_counter() - start < 10
+    assert len(result.candidates) == MAX_LISTING_LINKS
+    assert result.problems == (f"the page has {MAX_LISTING_LINKS + 20_000} links; only the "
+                               f"first {MAX_LISTING_LINKS} were looked at",)

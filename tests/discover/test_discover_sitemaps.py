@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 import time
+import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import pytest
 
 from kuaizhao.discover import parse_sitemap
 from kuaizhao.discover.safe_xml import MAX_XML_BYTES
+from kuaizhao.discover.sitemaps import MAX_SITEMAP_URLS
 from kuaizhao.models import LinkKind
 
 DATA = Path(__file__).parent.parent / "data" / "discover"
@@ -98,3 +102,40 @@ def test_plain_text_sitemap() -> None:
                            "http://a.example/sitemap.txt")
     assert [c.url for c in result.candidates] == ["http://a.example/1", "http://a.example/2"]
     assert len(result.problems) == 1
+
+
+_PEAK = """
+import resource, sys
+from kuaizhao.discover import parse_sitemap
+body = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+result = parse_sitemap(body, "http://a.example/s.xml.gz")
+print(len(result.candidates), before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _bomb(entries: int, padding_mib: int) -> bytes:
+    gz = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [gz.compress(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')]
+    parts += [gz.compress(b"<url><loc>http://a.example/%d</loc></url>" % i)
+              for i in range(entries)]
+    parts += [gz.compress(b" " * (1 << 20)) for _ in range(padding_mib)]
+    return b"".join((*parts, gz.compress(b"</urlset>"), gz.flush()))
+
+
+@pytest.mark.parametrize(("entries", "padding_mib", "taken"), [
+    (300_000, 0, MAX_SITEMAP_URLS),  # six times the URLs a sitemap may hold
+    (1, 400, 1),  # 400 MiB of whitespace behind one URL
+])
+def test_gzip_bomb_sitemap_parses_in_bounded_memory(tmp_path: Path, entries: int,
+                                                    padding_mib: int, taken: int) -> None:
+    bomb = tmp_path / "sitemap.xml.gz"
+    bomb.write_bytes(_bomb(entries, padding_mib))
+    assert bomb.stat().st_size < 8_000_000
+    child = subprocess.run([sys.executable, "-c", _PEAK, str(bomb)], capture_output=True,
+                           text=True, check=True, timeout=120,
+                           env={"PYTHONPATH": ":".join(sys.path)})
+    found, before_kib, peak_kib = map(int, child.stdout.split())
+    assert found == taken
+    # read whole (before streaming): +129 MiB for the padding, +570 MiB for 50 MB of URLs
+    assert (peak_kib - before_kib) / 1024 < 40, (before_kib, peak_kib)

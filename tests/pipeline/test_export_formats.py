@@ -92,6 +92,23 @@ def test_warc_export_copies_records_and_indexes_them(archive: Archive, tmp_path:
                if r.rec_type == "response"}
     # Records from WARC/1.x files keep their ids; the crawl's records are all there.
     assert {a.record_id for a in archive.built.originals.values()} <= ids
+    assert_warcinfo_ids_resolve(out)
+
+
+def assert_warcinfo_ids_resolve(path: Path) -> None:
+    """Every record names, by WARC-Warcinfo-ID, the one warcinfo record of its own file
+    (the crawl's and the ARC file's warcinfo records are not exported)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with path.open("rb") as fh:
+        headers = [r.rec_headers for r in ArchiveIterator(fh)]
+    (info,) = [h.get_header("WARC-Record-ID") for h in headers
+               if h.get_header("WARC-Type") == "warcinfo"]
+    others = [h for h in headers if h.get_header("WARC-Type") != "warcinfo"]
+    assert others
+    assert all(h.get_header("WARC-Warcinfo-ID") == info for h in others)
+    assert all(sum(1 for name, _ in h.headers if name.lower() == "warc-warcinfo-id") == 1
+               for h in others)
 
 
 def test_cdxj_keys_are_those_pywb_computes(archive: Archive, tmp_path: Path) -> None:
@@ -129,8 +146,10 @@ def test_wacz_export_passes_wacz_validate(archive: Archive, tmp_path: Path) -> N
     assert pages[0]["format"] == "json-pages-1.0"
     assert {p["url"] for p in pages[1:]} >= {u for u, _ in archive.built.articles}
     assert {r["path"] for r in package["resources"]} == {
-        "archive/data.warc.gz", "indexes/index.cdxj", "pages/pages.jsonl"}
+        "archive/data.warc.gz", "indexes/index.cdx.gz", "indexes/index.idx",
+        "pages/pages.jsonl"}
     warcio_check(inner)
+    assert_warcinfo_ids_resolve(inner)
     assert counts(inner)[0] == counts(inner)[1]
     from wacz.util import validate_pages_jsonl_file
     pages_file = tmp_path / "pages.jsonl"

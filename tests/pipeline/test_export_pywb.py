@@ -1,9 +1,11 @@
 """pywb 2.10 replays captures from kuaizhao's WARC + CDXJ, on loopback.
 
-Two ways: a `kuaizhao export --format warc` file with its index, and the archive's
+Three ways: a `kuaizhao export --format warc` file with its index, the archive's
 own WARC files in place (imported files are links under warc/linked/) indexed by
-`kuaizhao export --format cdxj`. pywb's `id_` replay mode returns the archived payload
-unchanged, which must equal the bytes that were captured.
+`kuaizhao export --format cdxj`, and a `kuaizhao export --format wacz` file added with
+`wb-manager add --unpack-wacz`, which finds its index only as `indexes/*.cdx.gz`.
+pywb's `id_` replay mode returns the archived payload unchanged, which must equal the
+bytes that were captured.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from kuaizhao.pipeline.importer import ImportOptions, import_files
 from kuaizhao.store import open_store
 
 WAYBACK = Path(sys.executable).parent / "wayback"
+WB_MANAGER = Path(sys.executable).parent / "wb-manager"
 pytestmark = pytest.mark.skipif(not WAYBACK.exists(), reason="pywb is not installed")
 
 
@@ -59,6 +62,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Buil
         export(store, settings, ExportOptions(ExportFormat.WARC), exported)
         in_place = root / "archive.cdxj"
         export(store, settings, ExportOptions(ExportFormat.CDXJ), in_place)
+        export(store, settings, ExportOptions(ExportFormat.WACZ), root / "export.wacz")
     finally:
         store.close()
     pywb = root / "pywb"
@@ -67,6 +71,12 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Buil
     shutil.copy(exported, pywb / "collections" / "exported" / "archive")
     shutil.copy(root / "export.warc.gz.cdxj",
                 pywb / "collections" / "exported" / "indexes" / "index.cdxj")
+    wacz = str(root / "export.wacz")
+    for command in (["init", "wacz"], ["add", "--unpack-wacz", "wacz", wacz]):
+        done = subprocess.run([WB_MANAGER, *command], cwd=pywb, capture_output=True, text=True,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        assert "does not contain any" not in done.stderr, done.stderr
     (pywb / "config.yaml").write_text(
         "collections:\n"
         "  inplace:\n"
@@ -94,7 +104,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Buil
         server.wait(timeout=10)
 
 
-@pytest.mark.parametrize("collection", ["exported", "inplace"])
+@pytest.mark.parametrize("collection", ["exported", "inplace", "wacz"])
 def test_pywb_replays_the_captured_payload(replay: tuple[str, BuiltWarc],
                                            collection: str) -> None:
     base, built = replay

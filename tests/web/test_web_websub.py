@@ -132,6 +132,26 @@ async def test_a_forged_push_is_rejected_and_a_signed_one_accepted(
         assert subscriber.drain() == []  # the inbox is empty once read
 
 
+async def test_an_unreadable_push_is_dropped_and_the_next_one_read(
+        client: AsyncClient, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    sub = _requested(store)
+    await _verify(client, sub)
+    garbage = bytes(range(256)) * 8  # signed by the hub, but no feed
+    for body in (garbage, FEED):
+        response = await client.post(f"/websub/{sub}", content=body,
+                                     headers={"X-Hub-Signature": _signed(body)})
+        assert response.status_code == 202
+    subscriber = WebSubSubscriber(store, WebSubOptions("http://archive.example"), {},
+                                  lambda: NOW)
+    with store.transaction():
+        entries = subscriber.drain()
+    assert [e.url for e in entries] == ["https://news.example.cn/a.html"]
+    assert "WebSub push for" in caplog.text
+    assert "lists nothing readable" in caplog.text
+    with store.transaction():
+        assert subscriber.drain() == []  # the unreadable push left the inbox too
+
+
 async def test_push_to_an_unverified_subscription_is_refused(
         client: AsyncClient, store: Store) -> None:
     sub = _requested(store)

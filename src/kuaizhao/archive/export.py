@@ -4,13 +4,17 @@ Records from WARC/1.0 and 1.1 files are copied unchanged (headers, ids, digests)
 in its own gzip member, so `warcio check` verifies the same digests the original
 writer computed. Records of ARC files and pre-1.0 WARC drafts, which current tools
 do not read, are rewritten as WARC/1.1 response records with fresh digests and the
-same record id, target URI and date. The file opens with a warcinfo record.
+same record id, target URI and date. The file opens with its own warcinfo record, and
+every record's `WARC-Warcinfo-ID` names it: the crawler's warcinfo records stay in
+the crawler's files, so a copied id would point nowhere. The id is a named field, not
+part of the block, so the digests stay valid.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +36,7 @@ from kuaizhao.errors import ArchiveError
 from kuaizhao.models import WarcPointer
 
 _CURRENT = (b"WARC/1.0\r\n", b"WARC/1.1\r\n")
+_WARCINFO_FIELD = re.compile(rb"\r\nWARC-Warcinfo-ID:[^\r\n]*(?:\r\n[ \t][^\r\n]*)*", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,9 @@ class ExportWarc:
                                "writable directory") from exc
         self._size = 0
         self.records = 0
-        self._append(encode_member(build_warcinfo(path.name, software, datetime.now(UTC)), True))
+        warcinfo = build_warcinfo(path.name, software, datetime.now(UTC))
+        self.warcinfo_id = warcinfo.record_id
+        self._append(encode_member(warcinfo, True))
 
     def __enter__(self) -> ExportWarc:
         return self
@@ -75,14 +82,15 @@ class ExportWarc:
         offset = self._size
         data = read_record_bytes(self._source_dir, item.response)
         if data.startswith(_CURRENT):
-            self._append(_gzip(data))
+            self._append(_gzip(with_warcinfo_id(data, self.warcinfo_id)))
         else:
-            self._append(encode_member(_rewritten(self._source_dir, item.response), True))
+            self._append(encode_member(
+                _rewritten(self._source_dir, item.response, self.warcinfo_id), True))
         length = self._size - offset
         if item.request is not None:
             request = read_record_bytes(self._source_dir, item.request)
             if request.startswith(_CURRENT):  # an old draft's request is left out
-                self._append(_gzip(request))
+                self._append(_gzip(with_warcinfo_id(request, self.warcinfo_id)))
         return CdxjRecord(
             url=item.url, captured_at=item.captured_at, filename=self.path.name, offset=offset,
             length=length, status=item.status,
@@ -103,12 +111,24 @@ class ExportWarc:
 
 
 
+def with_warcinfo_id(record: bytes, warcinfo_id: str) -> bytes:
+    """`record` (a whole WARC record) with its `WARC-Warcinfo-ID` set to `warcinfo_id`:
+    any it had is dropped and the new one ends the named fields."""
+    end = record.find(b"\r\n\r\n")
+    if end < 0:
+        raise ArchiveError("a WARC record to export has no end of headers; the source file "
+                           "is damaged: `warcio check` on it shows where")
+    head = _WARCINFO_FIELD.sub(b"", record[:end])
+    return head + b"\r\nWARC-Warcinfo-ID: " + warcinfo_id.encode("ascii") + record[end:]
+
+
 def _gzip(data: bytes) -> bytes:
     # Level 6 and mtime 0, as the archive writer: deterministic members.
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def _rewritten(directory: Path | WarcStorage, pointer: WarcPointer) -> WarcRecord:
+def _rewritten(directory: Path | WarcStorage, pointer: WarcPointer,
+               warcinfo_id: str) -> WarcRecord:
     """An ARC or WARC/0.x response as a WARC/1.1 response record (same id, URI, date)."""
     stored = read_response(directory, pointer, verify_digests=False)
     if stored.status is None:
@@ -124,6 +144,7 @@ def _rewritten(directory: Path | WarcStorage, pointer: WarcPointer) -> WarcRecor
         ("WARC-Record-ID", record_id),
         ("WARC-Date", warc_date(stored.date)),
         ("WARC-Target-URI", stored.target_uri.strip("<>")),
+        ("WARC-Warcinfo-ID", warcinfo_id),
         ("WARC-Payload-Digest", payload_digest(stored.raw_payload)),
         ("Content-Type", RESPONSE_TYPE),
         ("WARC-Block-Digest", sha1_digest(block)),

@@ -1,11 +1,13 @@
 """Packaging a WARC file, its CDXJ index and a page list as WACZ 1.1.1.
 
 WACZ (Web Archive Collection Zipped, specs.webrecorder.net/wacz/1.1.1) is what
-ReplayWeb.page opens directly: a ZIP holding `archive/*.warc.gz`, `indexes/index.cdxj`,
+ReplayWeb.page opens directly: a ZIP holding `archive/*.warc.gz`, the index,
 `pages/pages.jsonl` and `datapackage.json`, which lists every file with its size and
 SHA-256; `datapackage-digest.json` holds the digest of `datapackage.json` itself.
-Entries are stored, not deflated, so a replay tool can seek to a record inside the
-ZIP by the offsets of the index.
+The index is written as py-wacz writes it, ZipNum `indexes/index.cdx.gz` plus
+`indexes/index.idx` (`archive/zipnum.py`): pywb finds no index in a plain
+`index.cdxj`. Entries are stored, not deflated, so a replay tool can seek to a record
+or an index block inside the ZIP (py-wacz deflates the small `.idx`; either is valid).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kuaizhao.archive.zipnum import zipnum
 from kuaizhao.errors import ArchiveError
 
 WACZ_VERSION = "1.1.1"
@@ -64,7 +67,7 @@ def write_wacz(out: Path, warcs: Sequence[Path], cdxj_lines: Iterable[str],
                created: datetime | None = None, description: str = "") -> None:
     """Write the WACZ file `out` from finished WARC files and their (sorted) index lines."""
     created = created or datetime.now(UTC)
-    index = "".join(line + "\n" for line in cdxj_lines).encode("utf-8")
+    index = zipnum(cdxj_lines, "index.cdx.gz")
     page_list = "\n".join([json.dumps(PAGES_HEADER), *(page_line(p) for p in pages)]) + "\n"
     page_bytes = page_list.encode("utf-8")
     resources: list[dict[str, object]] = []
@@ -76,8 +79,10 @@ def write_wacz(out: Path, warcs: Sequence[Path], cdxj_lines: Iterable[str],
                 size, digest = _sha256_of(warc)
                 resources.append({"name": warc.name.lower(), "path": name, "hash": digest,
                                   "bytes": size})
-            zf.writestr("indexes/index.cdxj", index)
-            resources.append(_resource("index.cdxj", "indexes/index.cdxj", index))
+            zf.writestr("indexes/index.cdx.gz", index.data)
+            resources.append(_resource("index.cdx.gz", "indexes/index.cdx.gz", index.data))
+            zf.writestr("indexes/index.idx", index.summary)
+            resources.append(_resource("index.idx", "indexes/index.idx", index.summary))
             zf.writestr("pages/pages.jsonl", page_bytes)
             resources.append(_resource("pages.jsonl", "pages/pages.jsonl", page_bytes))
             package: dict[str, object] = {

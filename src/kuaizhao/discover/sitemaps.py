@@ -13,10 +13,19 @@ from lxml import etree
 
 from kuaizhao.discover.dates import parse_date
 from kuaizhao.discover.result import DiscoveryResult
-from kuaizhao.discover.safe_xml import GZIP_MAGIC, gunzip_capped, parse_untrusted_xml
+from kuaizhao.discover.safe_xml import (
+    GZIP_MAGIC,
+    gunzip_capped,
+    inflate,
+    stream_untrusted_xml,
+    text_of,
+)
 from kuaizhao.errors import UsageError
 from kuaizhao.models import Candidate, LinkKind
 from kuaizhao.urls import normalize_url
+
+# sitemaps.org: at most 50,000 URLs per sitemap and 50,000 sitemaps per index.
+MAX_SITEMAP_URLS = 50_000
 
 
 def _local(el: etree._Element) -> str:
@@ -36,7 +45,7 @@ def _text(el: etree._Element, name: str) -> str | None:
     for c in _children(el, name):
         if any(d.tag is etree.Entity for d in c.iter()):
             return None
-        value = "".join(c.itertext()).strip()
+        value = (text_of(c) or "").strip()
         return value or None
     return None
 
@@ -56,35 +65,62 @@ class _Collector:
         self.base_url = base_url
         self.seen: set[str] = set()
         self.items: list[Candidate] = []
-        self.bad: list[str] = []
+        self.bad_count = 0
+        self.bad: list[str] = []  # only the first is shown; the count is what matters
+
+    def _skip(self, loc: str) -> None:
+        self.bad_count += 1
+        if not self.bad:
+            self.bad.append(loc[:200])
 
     def add(self, loc: str | None, **fields: object) -> None:
         if not loc:
-            self.bad.append("(empty, or an unexpanded entity)")
+            self._skip("(empty, or an unexpanded entity)")
             return
         try:
             url = normalize_url(loc, self.base_url)
         except UsageError:
-            self.bad.append(loc)
+            self._skip(loc)
             return
         if url not in self.seen:
             self.seen.add(url)
             self.items.append(Candidate(url=url, **fields))  # type: ignore[arg-type]
 
-    def problem(self) -> str | None:
-        if not self.bad:
-            return None
-        return (f"{len(self.bad)} location(s) are not http(s) URLs and were skipped, "
-                f"e.g. {self.bad[0][:200]!r}")
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= MAX_SITEMAP_URLS
+
+    def result(self, problems: list[str], *, children: bool) -> DiscoveryResult:
+        if self.full:
+            problems.append(f"the sitemap lists {MAX_SITEMAP_URLS} URLs or more (the "
+                            "protocol's limit); only the first ones were taken")
+        if self.bad:
+            problems.append(f"{self.bad_count} location(s) are not http(s) URLs and were "
+                            f"skipped, e.g. {self.bad[0][:200]!r}")
+        items = tuple(self.items)
+        if children:
+            return DiscoveryResult(children=items, problems=tuple(problems))
+        return DiscoveryResult(candidates=items, problems=tuple(problems))
 
 
-def _parse_text_sitemap(text: str) -> DiscoveryResult:
+def _lines(body: bytes, problems: list[str]) -> Iterator[str]:
+    """Lines of a (possibly gzipped) text sitemap, read as the body inflates."""
+    rest = b""
+    for chunk in inflate(body, problems):
+        *lines, rest = (rest + chunk).split(b"\n")
+        yield from (line.decode("utf-8", "replace") for line in lines)
+    yield rest.decode("utf-8", "replace")
+
+
+def _parse_text_sitemap(body: bytes) -> DiscoveryResult:
+    problems: list[str] = []
     found = _Collector(None)  # a text sitemap lists absolute URLs only
-    for line in text.splitlines():
+    for line in _lines(body, problems):
         if line.strip():
-            found.add(line.strip())
-    problem = found.problem()
-    return DiscoveryResult(candidates=tuple(found.items), problems=(problem,) if problem else ())
+            found.add(line.strip().lstrip("\ufeff"))
+            if found.full:
+                break
+    return found.result(problems, children=False)
 
 
 def parse_sitemap(body: bytes, base_url: str, *, local_tz: tzinfo = UTC) -> DiscoveryResult:
@@ -93,38 +129,34 @@ def parse_sitemap(body: bytes, base_url: str, *, local_tz: tzinfo = UTC) -> Disc
     Index entries become `children` of kind SITEMAP; urlset entries become
     candidates with `news:title` / `news:publication_date` as title and
     publication time and `lastmod` as `updated_at`. Dates without a zone are in
-    `local_tz`.
+    `local_tz`. At most MAX_SITEMAP_URLS entries are taken, and the document is read
+    as it inflates, so neither its length nor its compression ratio sets the memory.
     """
-    head = body
-    if body.startswith(GZIP_MAGIC):
-        head, _ = gunzip_capped(body, limit=4096)
+    head, _ = gunzip_capped(body, limit=4096) if body.startswith(GZIP_MAGIC) else (body, None)
     if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        text = body if not body.startswith(GZIP_MAGIC) else gunzip_capped(body)[0]
-        return _parse_text_sitemap(text.decode("utf-8", "replace"))
+        return _parse_text_sitemap(body)
 
-    parsed = parse_untrusted_xml(body)
-    problems = list(parsed.problems)
-    root = parsed.root
-    if root is None:
-        return DiscoveryResult(problems=tuple(problems))
-    kind = _local(root)
+    problems: list[str] = []
     found = _Collector(base_url)
-    if kind == "sitemapindex":
-        for entry in _children(root, "sitemap"):
-            found.add(_text(entry, "loc"), kind=LinkKind.SITEMAP,
-                      updated_at=parse_date(_text(entry, "lastmod"), local_tz))
-    elif kind == "urlset":
-        for entry in _children(root, "url"):
-            title, published = _news_fields(entry)
-            found.add(_text(entry, "loc"), kind=LinkKind.ARTICLE, title=title,
-                      published_at=parse_date(published, local_tz),
-                      updated_at=parse_date(_text(entry, "lastmod"), local_tz))
-    else:
-        problems.append(f"root element is <{kind or root.tag}>, not <urlset> or "
-                        "<sitemapindex>; is this URL really a sitemap?")
-    problem = found.problem()
-    if problem:
-        problems.append(problem)
-    if kind == "sitemapindex":
-        return DiscoveryResult(children=tuple(found.items), problems=tuple(problems))
-    return DiscoveryResult(candidates=tuple(found.items), problems=tuple(problems))
+    kind = ""
+    elements = stream_untrusted_xml(body, problems)
+    for root in elements:
+        kind = _local(root)
+        if kind not in ("sitemapindex", "urlset"):
+            problems.append(f"root element is <{kind or root.tag}>, not <urlset> or "
+                            "<sitemapindex>; is this URL really a sitemap?")
+            elements.close()
+            break
+        for entry in elements:
+            if kind == "sitemapindex" and _local(entry) == "sitemap":
+                found.add(_text(entry, "loc"), kind=LinkKind.SITEMAP,
+                          updated_at=parse_date(_text(entry, "lastmod"), local_tz))
+            elif kind == "urlset" and _local(entry) == "url":
+                title, published = _news_fields(entry)
+                found.add(_text(entry, "loc"), kind=LinkKind.ARTICLE, title=title,
+                          published_at=parse_date(published, local_tz),
+                          updated_at=parse_date(_text(entry, "lastmod"), local_tz))
+            if found.full:
+                elements.close()
+                break
+    return found.result(problems, children=kind == "sitemapindex")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kuaizhao.discover.safe_xml import parse_untrusted_xml
+from kuaizhao.discover.safe_xml import attribute, parse_untrusted_xml
 from kuaizhao.errors import UsageError
 from kuaizhao.urls import normalize_url
 
@@ -61,8 +61,8 @@ def _from_document(body: bytes, base: str) -> list[tuple[str, str]]:
     for element in parsed.root.iter():
         if not isinstance(element.tag, str) or element.tag.rsplit("}", 1)[-1] != "link":
             continue
-        href = element.get("href")
-        rels = (element.get("rel") or "").lower().split()
+        href = attribute(element, "href")
+        rels = (attribute(element, "rel") or "").lower().split()
         if href and rels:
             url = _absolute(href, base)
             if url:

@@ -8,6 +8,7 @@ host disallows everything until `robots_error_ttl` passes and it is tried again.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,36 @@ from kuaizhao.models import FetchOutcome, FetchResult
 
 # RFC 9309 §2.5: crawlers must parse at least 500 KiB; beyond that may be ignored.
 MAX_ROBOTS_BYTES = 500 * 1024
+# The spellings protego also reads as a user-agent line ("User agent foo", "useragent:").
+_USER_AGENT_LINE = re.compile(r"^([ \t]*user[- \t]?agent)(?:[ \t]*:|[ \t]+)([^\n]*)$", re.I | re.M)
+_PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]*")
+
+
+def _product(value: str) -> str:
+    """The product token a user-agent value starts with, as Google's reference parser
+    reads it: `Kuaizhao/1.0 (+https://...)` -> `kuaizhao`."""
+    match = _PRODUCT_TOKEN.match(value.strip())
+    return match.group(0).lower() if match else ""
+
+
+def groups_for(text: str, token: str) -> str:
+    """robots.txt with each user-agent line reduced to what RFC 9309 §2.2.1 matches.
+
+    The line names our crawler when its product token equals ours, case-insensitively
+    and whatever version follows (`kuaizhao/1.0`, `Kuaizhao`); it is `*`, the default
+    group; otherwise it names another crawler and is emptied, which still ends the
+    group before it. protego alone would miss `kuaizhao/1.0` and take `kuai` for us.
+    """
+    ours = _product(token)
+
+    def rewrite(match: re.Match[str]) -> str:
+        value = match.group(2).split("#", 1)[0].strip()
+        if value == "*" or value.startswith(("* ", "*\t")):
+            return f"{match.group(1)}: *"
+        return f"{match.group(1)}: {ours}" if ours and _product(value) == ours else (
+            f"{match.group(1)}:")
+
+    return _USER_AGENT_LINE.sub(rewrite, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +75,9 @@ def policy_from_result(result: FetchResult, token: str, now: float, ttl: float,
     final = result.final
     robots_url = result.url
     if result.outcome is FetchOutcome.OK and final is not None:
-        text = final.body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
-        rules = Protego.parse(text)
+        # utf-8-sig: a byte-order mark would otherwise hide the first group's first line.
+        text = final.body[:MAX_ROBOTS_BYTES].decode("utf-8-sig", errors="replace")
+        rules = Protego.parse(groups_for(text, token))
         delay = rules.crawl_delay(token)
         return RobotsPolicy(rules, True, f"{robots_url} (HTTP {final.status})", now + ttl,
                             float(delay) if delay is not None else None)

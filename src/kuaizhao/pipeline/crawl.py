@@ -20,24 +20,17 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from multiprocessing import get_context
-from zoneinfo import ZoneInfo
 
 from kuaizhao.archive import RevisitOf, WarcOptions, WarcWriter, payload_digest
 from kuaizhao.archive.storage import Publisher, open_storage
 from kuaizhao.config import Settings
 from kuaizhao.dedupe import decide_capture
-from kuaizhao.discover import (
-    DiscoveryResult,
-    category_for,
-    parse_feed,
-    parse_listing,
-    parse_sitemap,
-)
-from kuaizhao.discover.websub import hub_links
+from kuaizhao.discover import category_for
 from kuaizhao.fetch import Fetcher, FetchOptions, Validators
 from kuaizhao.models import ArchivedExchange, FetchOutcome, FetchResult, Headers, LinkKind
+from kuaizhao.pipeline.discovery import DiscoveryReader
 from kuaizhao.pipeline.ingest import KIND_FIELD, new_capture, save
 from kuaizhao.pipeline.reconcile import process_alive, reconcile
 from kuaizhao.pipeline.removal import Examined, examine_all, warm_up
@@ -57,7 +50,7 @@ log = logging.getLogger(__name__)
 PRIORITY = {LinkKind.ARTICLE: 10, LinkKind.FEED: 5, LinkKind.SITEMAP: 5, LinkKind.LISTING: 4}
 # Outcomes worth another try later; after MAX_ATTEMPTS the URL is marked failed.
 TRANSIENT = {FetchOutcome.TIMEOUT, FetchOutcome.CONNECTION_ERROR, FetchOutcome.HTTP_ERROR,
-             FetchOutcome.TRUNCATED, FetchOutcome.TLS_ERROR}
+             FetchOutcome.TRUNCATED, FetchOutcome.TLS_ERROR, FetchOutcome.UNPARSEABLE}
 MAX_ATTEMPTS = 4
 RETRY_AFTER = timedelta(minutes=10)
 
@@ -124,9 +117,9 @@ class Crawler:
                 source)
         self._stopping = asyncio.Event()
         self._worker = worker_id()
-        self._listing_pages: dict[str, tuple[str, int]] = {}  # page url -> (listing root, n)
         self._roots = {u for s in sources
                        for u in (*s.feeds, *s.sitemaps, *(lst.url for lst in s.listings))}
+        self._reader = DiscoveryReader(self._roots)
         self._root_source = {u: sid for sid, s in self.sources.items()
                              for u in (*s.feeds, *s.sitemaps, *(lst.url for lst in s.listings))}
         self._websub = (WebSubSubscriber(store, websub, self.sources, self.clock.now)
@@ -154,8 +147,6 @@ class Crawler:
                                (LinkKind.LISTING, tuple(lst.url for lst in source.listings))):
                 entries += [FrontierEntry(url=u, source_id=source_id, kind=kind, due_at=now,
                                           priority=PRIORITY[kind]) for u in urls]
-            for listing in source.listings:
-                self._listing_pages[listing.url] = (listing.url, 1)
         with self.store.transaction():
             self.store.enqueue(entries)
             for entry in entries:
@@ -267,6 +258,7 @@ class Crawler:
         archived = self._archive(writer, result, item.kind)
         now = self.clock.now()
         final = result.final
+        outcome, error = result.outcome, result.error
         discovered: list[FrontierEntry] = []
         # Article URLs: the article on each exchange, and whether it shows the page gone.
         examined = await self._examine(
@@ -276,8 +268,10 @@ class Crawler:
         if final is not None and archived and final.status == 200:
             capture = new_capture(archived[-1], final.response_headers, item.source_id)
             if item.kind is not LinkKind.ARTICLE and not capture.is_revisit:
-                discovered = self._discover(item, final.body, final.url, source, now)
-        next_due = self._next_due(item, result.outcome, now, source)
+                discovered, failure = self._discover(item, final.body, final.url, source, now)
+                if failure is not None:  # fetched fine, but nothing could be read from it
+                    outcome, error = FetchOutcome.UNPARSEABLE, failure
+        next_due = self._next_due(item, outcome, now, source)
         priority = None
         if item.kind is LinkKind.ARTICLE and next_due is None:
             # A later look at a captured article waits behind new articles and feeds.
@@ -295,15 +289,15 @@ class Crawler:
                 if rec.is_revisit:
                     self.report.revisits += 1
             self.report.discovered += self.store.enqueue(discovered)
-            self.store.record_fetch(item.url, item.source_id, item.kind, result.outcome.value,
-                                    final.status if final else None, result.error, now)
+            self.store.record_fetch(item.url, item.source_id, item.kind, outcome.value,
+                                    final.status if final else None, error, now)
             if item.kind is not LinkKind.ARTICLE and item.url in self._roots:
-                next_due = self._polls.after_poll(item, result.outcome, result.error, now, source)
-            self.store.finish(item.url, result.outcome.value, next_due, priority)
-        self.report.outcomes[result.outcome.value] += 1
-        log.log(logging.DEBUG if result.outcome is FetchOutcome.OK else logging.INFO,
-                "%s %s %s%s", item.kind.value, result.outcome.value, item.url,
-                f" ({result.error})" if result.error else "")
+                next_due = self._polls.after_poll(item, outcome, error, now, source)
+            self.store.finish(item.url, outcome.value, next_due, priority)
+        self.report.outcomes[outcome.value] += 1
+        log.log(logging.DEBUG if outcome is FetchOutcome.OK else logging.INFO,
+                "%s %s %s%s", item.kind.value, outcome.value, item.url,
+                f" ({error})" if error else "")
         if self.progress:
             self.progress(self.report)
 
@@ -341,28 +335,19 @@ class Crawler:
         return out
 
     def _discover(self, item: FrontierItem, body: bytes, url: str,
-                  source: SourceConfig | None, now: datetime) -> list[FrontierEntry]:
-        zone = ZoneInfo(source.zone) if source else UTC
-        result: DiscoveryResult
-        if item.kind is LinkKind.FEED:
-            result = parse_feed(body, url, local_tz=zone)
-        elif item.kind is LinkKind.SITEMAP:
-            result = parse_sitemap(body, url, local_tz=zone)
-        else:
-            root, page = self._listing_pages.get(item.url, (item.url, 1))
-            listing = next((lst for lst in (source.listings if source else ())
-                            if lst.url == root), None)
-            if listing is None:
-                return []
-            result = parse_listing(body, url, listing.link_pattern,
-                                   next_page=page < listing.max_pages)
-            for child in result.children:
-                self._listing_pages[child.url] = (root, page + 1)
+                  source: SourceConfig | None,
+                  now: datetime) -> tuple[list[FrontierEntry], str | None]:
+        """The URLs a discovery document lists, as frontier entries, and why it could
+        not be read at all (None when it could)."""
+        read = self._reader.read(item.kind, item.url, body, url, source,
+                                 want_hubs=self._websub is not None)
+        result = read.result
         for problem in result.problems:
             log.warning("%s: %s", url, problem)
+        if read.failure is not None:
+            return [], read.failure
         if item.url in self._roots:  # adaptive polling learns from what each poll lists
-            self._polls.observe(item.url, result.candidates, hub_links(body, url)
-                                if self._websub and item.kind is LinkKind.FEED else None)
+            self._polls.observe(item.url, result.candidates, read.hubs)
         rules = [(r.pattern, r.category) for r in source.category_rules] if source else []
         entries = [FrontierEntry(
             url=c.url, source_id=item.source_id, kind=LinkKind.ARTICLE, due_at=now,
@@ -372,7 +357,7 @@ class Crawler:
         entries += [FrontierEntry(url=c.url, source_id=item.source_id, kind=item.kind,
                                   due_at=now, priority=PRIORITY[item.kind])
                     for c in result.children]
-        return entries
+        return entries, None
 
     def _next_due(self, item: FrontierItem, outcome: FetchOutcome, now: datetime,
                   source: SourceConfig | None) -> datetime | None:

@@ -16,16 +16,15 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import aiohttp
 
 from kuaizhao.config import Settings
-from kuaizhao.discover import parse_feed
 from kuaizhao.discover.websub import DEFAULT_LEASE, HubLinks, needs_request
 from kuaizhao.errors import BlockedAddressError
 from kuaizhao.fetch.addresses import AddressGuard, PublicOnlyResolver
 from kuaizhao.models import LinkKind
+from kuaizhao.pipeline.discovery import DiscoveryReader
 from kuaizhao.pipeline.schedule import item_time
 from kuaizhao.schedule import PRIORITY_PUSHED_ARTICLE
 from kuaizhao.sources import SourceConfig, own_private_hosts
@@ -117,9 +116,14 @@ class WebSubSubscriber:
         now = self.now()
         for push in self.store.websub_take_pushes():
             source = self.sources.get(push.source_id) if push.source_id is not None else None
-            zone = ZoneInfo(source.zone) if source else ZoneInfo("UTC")
-            result = parse_feed(push.body, push.topic, local_tz=zone)
-            articles = [c for c in result.candidates if c.kind is LinkKind.ARTICLE]
+            # A push that cannot be read is dropped with a warning: left in the inbox it
+            # would stop every later drain, and the feed's next poll lists its items anyway.
+            read = DiscoveryReader(set()).read(LinkKind.FEED, push.topic, push.body,
+                                               push.topic, source)
+            if read.failure is not None:
+                log.warning("WebSub push for %s dropped: %s", push.topic, read.failure)
+                continue
+            articles = [c for c in read.result.candidates if c.kind is LinkKind.ARTICLE]
             new = set(self.store.add_poll_items(
                 push.topic, [(c.url, item_time(c, now)) for c in articles], now))
             entries += [FrontierEntry(url=c.url, source_id=push.source_id,
