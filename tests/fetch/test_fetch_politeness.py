@@ -102,10 +102,15 @@ async def test_robots_cached_until_ttl(serve: ServeFactory) -> None:
 
 async def test_min_interval_without_robots(serve: ServeFactory) -> None:
     server = await serve({"/p/{n}": reply()})
+    loop = asyncio.get_running_loop()
     async with Fetcher(local_options(min_host_interval=0.15, obey_robots=False)) as fetcher:
+        start = loop.time()
         await asyncio.gather(*(fetcher.fetch(f"{server.url}/p/{n}") for n in range(3)))
-    times = server.seen.times("/p/")
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.14
+    # The third request may not start before two intervals have passed; a loaded machine
+    # can only make it arrive later. (Gaps between arrivals are no measure: a stalled
+    # first connection can land right before the second.)
+    assert max(server.seen.times("/p/")) - start >= 0.29
+    assert len(server.seen.times("/p/")) == 3
 
 
 async def test_host_concurrency_is_a_ceiling(serve: ServeFactory) -> None:

@@ -69,7 +69,7 @@ def test_request_approve_then_410(tmp_path: Path) -> None:
             assert gone is not None
             assert gone.status == 410
             assert time.monotonic() - started < 5
-            assert "privacy" in visitor.content()
+            assert "隐私" in visitor.content()  # the reason category, in the reader's language
             visitor.goto(tracking)
             assert visitor.locator("#td-state").get_attribute("data-state") == "removed"
             browser.close()
