@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from kuaizhao.errors import SourcesError
+from kuaizhao.models import LinkKind
 from kuaizhao.sources import load_sources, own_private_hosts, parse_sources
 
 GOOD = """
@@ -109,3 +110,14 @@ def test_own_private_hosts_are_the_addresses_sources_name() -> None:
     assert own_private_hosts(sources) == {
         ("10.1.2.3", 8080), ("127.0.0.1", 9000), ("localhost", 80),
         (str(ipaddress.ip_address("::ffff:192.168.0.9")), 80)}
+
+
+def test_roots_are_every_discovery_document_with_its_kind() -> None:
+    [source] = parse_sources(
+        '[[source]]\nname = "快报"\nhomepage = "https://a.example.cn/"\n'
+        'feeds = ["https://a.example.cn/rss"]\nsitemaps = ["https://a.example.cn/s.xml"]\n'
+        '[[source.listings]]\nurl = "https://a.example.cn/gn/"\nlink_pattern = "/a/"\n')
+    assert source.roots == ((LinkKind.FEED, "https://a.example.cn/rss"),
+                            (LinkKind.SITEMAP, "https://a.example.cn/s.xml"),
+                            (LinkKind.LISTING, "https://a.example.cn/gn/"))
+    assert source.urls == ("https://a.example.cn/", *(url for _, url in source.roots))

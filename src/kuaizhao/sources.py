@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kuaizhao.errors import SourcesError
 from kuaizhao.labels import code_reason
+from kuaizhao.models import LinkKind
 from kuaizhao.urls import DEFAULT_PORTS, canonical_host, is_private_address
 
 # Readers see categories in the site's navigation (docs/sources.md, "Categories").
@@ -59,10 +60,17 @@ class SourceConfig:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @property
+    def roots(self) -> tuple[tuple[LinkKind, str], ...]:
+        """The discovery documents the crawl starts from, each with its kind: the one
+        place that knows which fields hold them (a new kind is one more line here)."""
+        return (*((LinkKind.FEED, u) for u in self.feeds),
+                *((LinkKind.SITEMAP, u) for u in self.sitemaps),
+                *((LinkKind.LISTING, listing.url) for listing in self.listings))
+
+    @property
     def urls(self) -> tuple[str, ...]:
         """Every URL the operator wrote for this source."""
-        return tuple(u for u in (self.homepage, *self.feeds, *self.sitemaps,
-                                 *(listing.url for listing in self.listings)) if u)
+        return tuple(u for u in (self.homepage, *(url for _, url in self.roots)) if u)
 
     @property
     def zone(self) -> str:

@@ -117,11 +117,9 @@ class Crawler:
                 source)
         self._stopping = asyncio.Event()
         self._worker = worker_id()
-        self._roots = {u for s in sources
-                       for u in (*s.feeds, *s.sitemaps, *(lst.url for lst in s.listings))}
+        self._roots = {u for s in sources for _, u in s.roots}
         self._reader = DiscoveryReader(self._roots)
-        self._root_source = {u: sid for sid, s in self.sources.items()
-                             for u in (*s.feeds, *s.sitemaps, *(lst.url for lst in s.listings))}
+        self._root_source = {u: sid for sid, s in self.sources.items() for _, u in s.roots}
         self._websub = (WebSubSubscriber(store, websub, self.sources, self.clock.now)
                         if websub is not None else None)
 
@@ -141,12 +139,9 @@ class Crawler:
         return stats[2] if stats else 0.0
 
     def _schedule_sources(self, now: datetime, *, once: bool = True) -> None:
-        entries = []
-        for source_id, source in self.sources.items():
-            for kind, urls in ((LinkKind.FEED, source.feeds), (LinkKind.SITEMAP, source.sitemaps),
-                               (LinkKind.LISTING, tuple(lst.url for lst in source.listings))):
-                entries += [FrontierEntry(url=u, source_id=source_id, kind=kind, due_at=now,
-                                          priority=PRIORITY[kind]) for u in urls]
+        entries = [FrontierEntry(url=u, source_id=source_id, kind=kind, due_at=now,
+                                 priority=PRIORITY[kind])
+                   for source_id, source in self.sources.items() for kind, u in source.roots]
         with self.store.transaction():
             self.store.enqueue(entries)
             for entry in entries:

@@ -49,8 +49,7 @@ class SourceMap:
         self._by_host: dict[str, tuple[int, SourceConfig]] = {}
         for source in sources:
             source_id = store.upsert_source(source.name, source.homepage, source.to_json())
-            for url in (source.homepage or "", *source.feeds, *source.sitemaps,
-                        *(lst.url for lst in source.listings)):
+            for url in source.urls:
                 host = urlsplit(url).netloc.lower()
                 if host:
                     self._by_host.setdefault(host, (source_id, source))
