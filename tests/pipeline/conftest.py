@@ -7,6 +7,7 @@ import pytest
 
 from kuaizhao.config import Settings, load_settings
 from kuaizhao.demo import DemoOptions, DemoWeb
+from kuaizhao.store import Store, open_store
 
 # Fast politeness for tests: the demo's own robots Crawl-delay still applies per host.
 # The demo web is on loopback, which the crawler refuses unless told.
@@ -38,3 +39,13 @@ def settings_for(demo: DemoWeb) -> SettingsFor:
         return make_settings(home, demo, **extra)
 
     return make
+
+
+# An empty archive of the tests' own: settings and an open store.
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[tuple[Settings, Store]]:
+    settings = load_settings(home=str(tmp_path / "home"), environ={},
+                             overrides={"warc_fsync": False})
+    store = open_store(settings)
+    yield settings, store
+    store.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,21 +9,12 @@ from import_warcs import BASE_TIME, demo_pages, exchange
 
 from kuaizhao.archive import WarcOptions, WarcWriter
 from kuaizhao.cli.main import main
-from kuaizhao.config import Settings, load_settings
+from kuaizhao.config import Settings
 from kuaizhao.pipeline.importer import ImportOptions, import_files
-from kuaizhao.store import Store, open_store
+from kuaizhao.store import Store
 
 # Real demo pages: one whose breadcrumb names its section (国内), one that names none.
 LABELLED, UNLABELLED = "zh/9c642bd57e7c", "zh/42076fe0b7e3"
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Iterator[tuple[Settings, Store]]:
-    settings = load_settings(home=str(tmp_path / "home"), environ={},
-                             overrides={"warc_fsync": False})
-    store = open_store(settings)
-    yield settings, store
-    store.close()
 
 
 def _warc(directory: Path, pages: dict[str, bytes]) -> Path:

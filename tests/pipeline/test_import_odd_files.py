@@ -6,28 +6,18 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kuaizhao.cli.main import main
-from kuaizhao.config import Settings, load_settings
+from kuaizhao.config import Settings
 from kuaizhao.errors import UsageError
 from kuaizhao.pipeline.importer import BAD_DIGEST, NOT_HTTP, ImportOptions, import_files
-from kuaizhao.store import Store, open_store
+from kuaizhao.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "archive"
 ODD = json.loads((DATA / "odd.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Iterator[tuple[Settings, Store]]:
-    settings = load_settings(home=str(tmp_path / "home"), environ={},
-                             overrides={"warc_fsync": False})
-    store = open_store(settings)
-    yield settings, store
-    store.close()
 
 
 def test_iri_target_uri_imports_as_an_article(home: tuple[Settings, Store]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,21 +12,12 @@ from import_warcs import BuiltWarc, build_news_warc
 
 from kuaizhao.archive import read_response
 from kuaizhao.cli.main import main
-from kuaizhao.config import Settings, load_settings
+from kuaizhao.config import Settings
 from kuaizhao.errors import UsageError
 from kuaizhao.pipeline.importer import ImportOptions, import_files
-from kuaizhao.store import Store, open_store
+from kuaizhao.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "archive"
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Iterator[tuple[Settings, Store]]:
-    settings = load_settings(home=str(tmp_path / "home"), environ={},
-                             overrides={"warc_fsync": False})
-    store = open_store(settings)
-    yield settings, store
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,28 +4,17 @@ write and the commit) are indexed, so the live archive counts what `reindex` cou
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from import_warcs import BASE_TIME, demo_pages, exchange
 
 from kuaizhao.archive import WarcOptions, WarcWriter
-from kuaizhao.config import Settings, load_settings
+from kuaizhao.config import Settings
 from kuaizhao.models import ArchivedExchange
 from kuaizhao.pipeline.reconcile import reconcile
 from kuaizhao.pipeline.reindex import reindex
-from kuaizhao.store import Store, open_store
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Iterator[tuple[Settings, Store]]:
-    settings = load_settings(home=str(tmp_path / "home"), environ={},
-                             overrides={"warc_fsync": False})
-    store = open_store(settings)
-    yield settings, store
-    store.close()
+from kuaizhao.store import Store
 
 
 def _write(directory: Path, pages: list[tuple[str, bytes]], first: int) -> list[ArchivedExchange]:

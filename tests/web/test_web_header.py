@@ -7,10 +7,8 @@ import re
 import pytest
 from account_client import client, sign_up
 from fastapi import FastAPI
+from takedown_client import make_admin
 from web_archive import Archive
-
-from kuaizhao.store.account_rows import Role
-from kuaizhao.subscribe import passwords
 
 pytestmark = pytest.mark.usefixtures("fast_argon2")
 
@@ -50,11 +48,7 @@ async def test_reader_sees_the_account_and_signs_out_from_the_header(
 async def test_admin_menu_reaches_every_admin_page(site: tuple[FastAPI, Archive]) -> None:
     app, archive = site
     async with client(app) as c:
-        await sign_up(c, "ingrid")
-        found = archive.store.user_named(passwords.name_key("ingrid"))
-        assert found is not None
-        with archive.store.transaction():
-            archive.store.set_role(found.user.id, Role.ADMIN)
+        await make_admin(c, archive, "ingrid")
         top = header((await c.get("/")).text)
         for link in ADMIN_LINKS:
             assert link in top

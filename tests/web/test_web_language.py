@@ -9,14 +9,12 @@ from urllib.parse import quote
 
 import pytest
 from account_client import client as account_client
-from account_client import post_form, sign_up, subscribe
+from account_client import post_form, subscribe
 from fastapi import FastAPI
 from httpx import AsyncClient
 from lxml import html as lxml_html
+from takedown_client import make_admin
 from web_archive import SEED_URL, Archive
-
-from kuaizhao.store.account_rows import Role
-from kuaizhao.subscribe import passwords
 
 # Three English words in a row make a sentence a reader would have to read.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'’()/-]+[A-Za-z]{2,}){2,}")
@@ -93,11 +91,7 @@ def test_the_walker_sees_english() -> None:
 async def test_signed_in_pages_in_chinese(site: tuple[FastAPI, Archive]) -> None:
     app, archive = site
     async with account_client(app) as c:
-        await sign_up(c, "lina")
-        found = archive.store.user_named(passwords.name_key("lina"))
-        assert found is not None
-        with archive.store.transaction():
-            archive.store.set_role(found.user.id, Role.ADMIN)
+        await make_admin(c, archive, "lina")
         sub = await subscribe(c, "无锡")
         c.cookies.set("lang", "zh")
         account = (await c.get("/account")).text

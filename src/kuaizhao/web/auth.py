@@ -35,7 +35,7 @@ from kuaizhao.ratelimit import SlidingWindow
 from kuaizhao.store.account_rows import User
 from kuaizhao.subscribe import accounts, tokens
 from kuaizhao.subscribe.throttle import LoginThrottle, signup_window
-from kuaizhao.web.render import SESSION_COOKIE, secret_of, session_of, site_of
+from kuaizhao.web.render import SESSION_COOKIE, app_state, secret_of, session_of, site_of
 
 PRE_COOKIE = "kz_pre"
 DEVICE_COOKIE = "kz_device"
@@ -58,19 +58,11 @@ class Visitor:
 
 
 def throttle_of(request: Request) -> LoginThrottle:
-    state = request.app.state
-    if not hasattr(state, "login_throttle"):
-        state.login_throttle = LoginThrottle()
-    found: LoginThrottle = state.login_throttle
-    return found
+    return app_state(request, "login_throttle", LoginThrottle)
 
 
 def signup_limiter_of(request: Request) -> SlidingWindow:
-    state = request.app.state
-    if not hasattr(state, "signup_limiter"):
-        state.signup_limiter = signup_window()
-    found: SlidingWindow = state.signup_limiter
-    return found
+    return app_state(request, "signup_limiter", signup_window)
 
 
 async def hashing(request: Request, func: Callable[..., T], *args: object) -> T:

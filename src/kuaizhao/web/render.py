@@ -7,10 +7,11 @@ the `hl`/`snippet` filters of `highlight.py`, which escape first.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 NAV_CATEGORIES = 8
 SESSION_COOKIE = "kz_session"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,15 @@ def make_environment() -> Environment:
     env.filters["http_url"] = http_url
     env.filters["urlpart"] = lambda value: quote(str(value), safe="")
     return env
+
+
+def app_state(request: Request, name: str, make: Callable[[], T]) -> T:
+    """The app's one `name` object (a limiter, a throttle), made on first use."""
+    state = request.app.state
+    if not hasattr(state, name):
+        setattr(state, name, make())
+    found: T = getattr(state, name)
+    return found
 
 
 def site_of(request: Request) -> Site:

@@ -35,7 +35,7 @@ from kuaizhao.web.auth import CSRF_FIELD, PRE_COOKIE, check_csrf, finish, visito
 from kuaizhao.web.clients import client_address
 from kuaizhao.web.error_pages import reader_message
 from kuaizhao.web.i18n import Locale
-from kuaizhao.web.render import SESSION_COOKIE, locale_of, render, site_of
+from kuaizhao.web.render import SESSION_COOKIE, app_state, locale_of, render, site_of
 
 router = APIRouter()
 _INCLUDE = ("takedown_item_snapshot", "takedown_item_who", "takedown_item_reason",
@@ -104,11 +104,7 @@ def _snapshot(request: Request, snapshot: str | None) -> Snapshot | None:
 
 
 def limiter_of(request: Request) -> RequestLimiter:
-    state = request.app.state
-    if not hasattr(state, "takedown_limiter"):
-        state.takedown_limiter = RequestLimiter()
-    found: RequestLimiter = state.takedown_limiter
-    return found
+    return app_state(request, "takedown_limiter", RequestLimiter)
 
 
 def _check_rate(request: Request) -> None:
