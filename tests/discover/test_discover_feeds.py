@@ -107,3 +107,11 @@ def test_items_without_http_link_are_skipped_with_problem() -> None:
     result = parse_feed(body, "http://a.example/rss")
     assert [c.url for c in result.candidates] == ["http://a.example/y"]
     assert any("no usable http(s) link" in p for p in result.problems)
+
+
+def test_a_hard_wrapped_chinese_title_reads_as_shown() -> None:
+    body = ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>"
+            "<item><title>国务院明确知\n      悉 Hello\nworld</title>"
+            "<link>https://news.example.cn/a/1.html</link></item></channel></rss>").encode()
+    [item] = parse_feed(body, "https://news.example.cn/rss.xml").candidates
+    assert item.title == "国务院明确知悉 Hello world"

@@ -81,3 +81,10 @@ def test_category_for_first_matching_rule() -> None:
     assert category_for("http://a.example/sport/1.html", [], None) is None
     with pytest.raises(ConfigError):
         category_for("http://a.example/", [("[", "x")], None)
+
+
+def test_a_hard_wrapped_link_text_reads_as_shown() -> None:
+    body = ("<html><body><ul><li><a href='/gn/2024/02/07/1.html'>国务院明确知\n  悉"
+            "</a></li></ul></body></html>").encode()
+    result = parse_listing(body, "https://news.example.cn/gn/", r"/gn/\d{4}/")
+    assert [c.title for c in result.candidates] == ["国务院明确知悉"]
