@@ -159,3 +159,11 @@ def test_a_feed_is_read_up_to_its_item_cap() -> None:
                       "http://a.example/f")
     assert len(full.candidates) == MAX_FEED_ITEMS
     assert full.ok
+
+
+def test_a_hard_wrapped_chinese_title_reads_as_shown() -> None:
+    body = ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>"
+            "<item><title>国务院明确知\n      悉 Hello\nworld</title>"
+            "<link>https://news.example.cn/a/1.html</link></item></channel></rss>").encode()
+    [item] = parse_feed(body, "https://news.example.cn/rss.xml").candidates
+    assert item.title == "国务院明确知悉 Hello world"

@@ -95,3 +95,10 @@ def test_only_the_first_links_of_a_huge_page_are_looked_at() -> None:
     assert len(result.candidates) == MAX_LISTING_LINKS
     assert result.problems == (f"the page has {MAX_LISTING_LINKS + 20_000} links; only the "
                                f"first {MAX_LISTING_LINKS} were looked at",)
+
+
+def test_a_hard_wrapped_link_text_reads_as_shown() -> None:
+    body = ("<html><body><ul><li><a href='/gn/2024/02/07/1.html'>国务院明确知\n  悉"
+            "</a></li></ul></body></html>").encode()
+    result = parse_listing(body, "https://news.example.cn/gn/", r"/gn/\d{4}/")
+    assert [c.title for c in result.candidates] == ["国务院明确知悉"]

@@ -22,7 +22,6 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from kuaizhao.extract.captions import CaptionResult
-from kuaizhao.extract.title import norm
 from kuaizhao.models import Image
 
 # How many of the body's paragraphs a child must hold for the search to go down into it.
@@ -63,8 +62,9 @@ def article_images(
     leads = [urljoin(url or "", u) for u in declared]
     kept: list[Image] = []
     lead: tuple[float, Image] | None = None  # the best match for a declared lead
+    promo = _Promo(region)
     for image, path in zip(caps.images, caps.image_paths, strict=True):
-        if _in_promo(path, region) or _links_elsewhere(path, url):
+        if promo.holds(path) or _links_elsewhere(path, url):
             continue
         if region in path:
             kept.append(image)
@@ -75,7 +75,7 @@ def article_images(
     shown = {i.caption for i in images if i.caption}
     captions = tuple(
         text for text, path in zip(caps.captions, caps.caption_paths, strict=True)
-        if text in shown or (region in path and not _in_promo(path, region)))
+        if text in shown or (region in path and not promo.holds(path)))
     return ArticleImages(images, captions, "inside the body's element, or the declared lead")
 
 
@@ -89,12 +89,12 @@ def body_region(
     Going up from there to take in more of the article's frame was tried: it also took
     in logos, QR codes and tracking pixels, which carry no text to tell them apart.
     """
-    keys = list(islice((n[:_KEY_CHARS] for p in paragraphs if len(n := norm(p)) >= _MIN_KEY),
-                       _MAX_KEYS))
+    keys = list(islice((n[:_KEY_CHARS] for p in paragraphs
+                        if len(n := _squeeze(p)) >= _MIN_KEY), _MAX_KEYS))
     node = root.find("body")
     if node is None:
         node = root
-    page = norm(node.text_content())
+    page = _squeeze(node.text_content())
     found = [k for k in keys if k in page]
     if not found:
         return None
@@ -104,8 +104,8 @@ def body_region(
                 continue
             text = child.text_content()
             if len(text) < _SHARE * len(found) * _MIN_KEY:
-                continue  # too short to hold that many keys; norm() on each is costly
-            text = norm(text)
+                continue  # too short to hold that many keys; no need to look inside
+            text = _squeeze(text)
             if sum(k in text for k in found) >= _SHARE * len(found):
                 node = child
                 break
@@ -113,20 +113,36 @@ def body_region(
             return node
 
 
-def _in_promo(path: tuple[lxml.html.HtmlElement, ...], region: lxml.html.HtmlElement) -> bool:
-    """True when the element at the start of `path` sits in a navigation, aside or promo
-    container of its own: one below the body's element, or (outside it) below the
-    element that holds both."""
-    stops = {region, *region.iterancestors()}
-    for parent in path[1:]:
-        if parent in stops:
-            return False
-        if parent.tag in _PROMO_TAGS:
-            return True
-        names = f"{parent.get('class') or ''} {parent.get('id') or ''}"
-        if names.strip() and _PROMO_NAME.search(names):
-            return True
-    return False
+class _Promo:
+    """Whether an element sits in a navigation, aside or promo container of its own: one
+    below the body's element, or (outside it) below the element that holds both. The
+    images of a page share most ancestors, so each element is judged once."""
+
+    def __init__(self, region: lxml.html.HtmlElement) -> None:
+        self._stops = {region, *region.iterancestors()}
+        self._seen: dict[lxml.html.HtmlElement, bool] = {}
+
+    def holds(self, path: tuple[lxml.html.HtmlElement, ...]) -> bool:
+        for parent in path[1:]:
+            if parent in self._stops:
+                return False
+            if self._is_promo(parent):
+                return True
+        return False
+
+    def _is_promo(self, el: lxml.html.HtmlElement) -> bool:
+        found = self._seen.get(el)
+        if found is None:
+            names = f"{el.get('class') or ''} {el.get('id') or ''}"
+            found = el.tag in _PROMO_TAGS or bool(names.strip() and _PROMO_NAME.search(names))
+            self._seen[el] = found
+        return found
+
+
+def _squeeze(text: str) -> str:
+    """`text` without white space: the body's paragraphs and the tree's text differ in
+    their spaces only, and this is many times cheaper than `norm` on a whole page."""
+    return "".join(text.split())
 
 
 def _links_elsewhere(path: tuple[lxml.html.HtmlElement, ...], url: str | None) -> bool:

@@ -13,6 +13,8 @@ elements keep their breaks: there the page shows them.
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 import lxml.html
 
@@ -28,14 +30,17 @@ _KEPT = frozenset({"script", "style", "template", "pre", "textarea", "listing", 
 _BOUNDARIES = BLOCK_TAGS | {"head", "title", "img", "input", "video", "audio", "option",
                             "select", "svg", "math", "iframe", "object", "embed", "canvas"}
 
+_MAYBE_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
 _Piece = tuple[lxml.html.HtmlElement, bool]  # (element, True for its tail)
 
 
 def remove_segment_breaks(root: lxml.html.HtmlElement) -> None:
     """Remove, in place, the segment breaks between wide characters in `root`'s text."""
-    # Every run is a stretch of this string, so a page where it holds no break (any
-    # page without Chinese or Japanese text) needs no walk.
-    if not SEGMENT_BREAK.search("".join(root.itertext())):
+    # A page without a single wide character (most pages that are not Chinese or
+    # Japanese) needs no walk. One range from the first wide code point up is a
+    # superset that the regex engine tests far faster than the exact class.
+    if not _MAYBE_WIDE.search("".join(root.itertext())):
         return
     run: list[_Piece] = []
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
