@@ -3,7 +3,8 @@
 `KuaizhaoError.http_status` decides the code: NotFound → 404, UsageError/QueryError →
 400, anything else kuaizhao raised on purpose → 503 with its message (the archive is
 unreadable, not the request wrong). Framework errors (unknown route, wrong method,
-parameter validation) get the same treatment.
+parameter validation) get the same treatment. A 405's `Allow` lists every method any
+route at that path answers (Starlette's names only the first route it matched).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 
 from kuaizhao.errors import KuaizhaoError
 from kuaizhao.web.render import render
@@ -24,7 +26,11 @@ _PAGE_CODES = {400, 404, 405, 410, 500, 503}
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """Under /api/, and on every route the OpenAPI document lists (feeds, Memento,
+    the WARC record): machine clients get the JSON the document promises."""
+    route = request.scope.get("route")
+    return request.url.path.startswith("/api/") or bool(getattr(route, "include_in_schema",
+                                                                False))
 
 
 def error_response(request: Request, status: int, message: str) -> Response:
@@ -42,17 +48,35 @@ async def _kuaizhao_error(request: Request, exc: Exception) -> Response:
     return error_response(request, status, str(exc))
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this request's path (HEAD wherever GET is)."""
+    routes: list[BaseRoute] = getattr(request.app.state, "routes", [])
+    matching = [r for r in routes if r.matches(request.scope)[0] is not Match.NONE]
+    # A literal path (/admin/takedown/remove) is not also an id ({request_id}).
+    literal = [r for r in matching if "{" not in getattr(r, "path", "{")]
+    methods: set[str] = set()
+    for route in literal or matching:
+        methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    allowed: list[str] = []
     if exc.status_code == 404:
         message = f"there is no page at {request.url.path[:200]}"
     elif exc.status_code == 405:
-        message = f"{request.method} is not allowed here; use GET"
+        allowed = allowed_methods(request)
+        message = f"{request.method} is not allowed here; use {' or '.join(allowed)}"
     else:
         message = str(exc.detail)
     response = error_response(request, exc.status_code, message)
     if exc.headers:
         response.headers.update(exc.headers)
+    if allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response
 
 
