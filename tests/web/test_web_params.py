@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from account_client import client, sign_up
 from fastapi import FastAPI
+from httpx import AsyncClient
 from routes_walk import fill, routes
 from takedown_client import make_admin
 from web_archive import Archive
@@ -71,3 +72,12 @@ def test_path_id_accepts_only_ascii_digits_in_range(bad: str) -> None:
     assert params.path_id(str(params.MAX_ID), "x") == params.MAX_ID
     with pytest.raises(NotFound, match=r"^no such thing$"):
         params.path_id(bad, "no such thing")
+
+
+async def test_machine_paths_answer_json_errors_even_when_no_route_matches(
+        client: AsyncClient) -> None:
+    for path in ("/timemap/json/%23%0Ax", "/timegate/a%0Ab", "/feeds/categories/nope.atom",
+                 "/snapshots/abc/warc"):
+        response = await client.get(path)
+        assert response.status_code in (400, 404), path
+        assert response.json()["status"] == response.status_code, path

@@ -25,12 +25,17 @@ log = logging.getLogger(__name__)
 _PAGE_CODES = {400, 404, 405, 410, 500, 503}
 
 
+# Paths only machine clients use; a URL no route matched there (one with a newline in
+# it, say) still gets the JSON error the OpenAPI document promises.
+_MACHINE_PREFIXES = ("/api/", "/feeds/", "/timegate/", "/timemap/")
+
+
 def _is_api(request: Request) -> bool:
-    """Under /api/, and on every route the OpenAPI document lists (feeds, Memento,
-    the WARC record): machine clients get the JSON the document promises."""
+    """Under those prefixes, and on every route the OpenAPI document lists (the WARC
+    record too): machine clients get the JSON the document promises."""
     route = request.scope.get("route")
-    return request.url.path.startswith("/api/") or bool(getattr(route, "include_in_schema",
-                                                                False))
+    return (request.url.path.startswith(_MACHINE_PREFIXES)
+            or bool(getattr(route, "include_in_schema", False)))
 
 
 def error_response(request: Request, status: int, message: str) -> Response:
