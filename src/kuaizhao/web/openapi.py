@@ -56,6 +56,9 @@ PATH: dict[str, dict[str, Any]] = {
 SEARCH_PAGED = ("/api/v1/search", "/api/v1/categories/{name}", "/api/v1/sources/{name}")
 # Query parameters an operation refuses to go without (400 names them).
 REQUIRED = {("/api/v1/search", "q"), ("/api/v1/lookup", "url")}
+# Parameters `params` strips before asking whether they are empty.
+BLANK_IS_EMPTY = {"since", "until", "category", "source"}
+_BLANK = {"type": "string", "pattern": r"^\s*$"}
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
 
@@ -72,6 +75,12 @@ def exact(doc: dict[str, Any]) -> dict[str, Any]:
                     parameter["schema"]["maximum"] = MAX_SEARCH_OFFSET
                 if parameter["in"] == "query":
                     parameter["required"] = (path, parameter["name"]) in REQUIRED
+                    if not parameter["required"] and parameter["name"] in QUERY:
+                        # `?limit=` is `limit` left out, as HTML forms send empty fields
+                        empty = (_BLANK if parameter["name"] in BLANK_IS_EMPTY
+                                 else {"enum": [""]})
+                        parameter["schema"] = {"anyOf": [parameter["schema"], empty],
+                                               "description": "empty means left out"}
             responses = operation["responses"]
             responses.pop("422", None)
             if parameters or "requestBody" in operation:
