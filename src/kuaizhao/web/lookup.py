@@ -10,7 +10,6 @@ from kuaizhao.models import CaptureInfo
 from kuaizhao.urls import lookup_key
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, LookupOut, capture_out
-from kuaizhao.web.highlight import http_url
 from kuaizhao.web.memento import original_headers, url_spellings
 from kuaizhao.web.raw import original_response
 from kuaizhao.web.render import render, site_of
@@ -67,14 +66,7 @@ def wayback(request: Request, timestamp: str, url: str) -> Response:
     if modifier != RAW_MODIFIER:
         digits, modifier = timestamp, ""
     when = parse_wayback_timestamp(digits)
-    target = url + (f"?{request.url.query}" if request.url.query else "")
-    # Proxies and browsers may fold "https://" in a path to "https:/"; put it back.
-    for scheme in ("http:/", "https:/"):
-        if target.startswith(scheme) and not target.startswith(scheme + "/"):
-            target = scheme + "/" + target[len(scheme):]
-    if http_url(target) is None:
-        raise UsageError(f"{target[:80]!r} is not an http or https URL; "
-                         "use /web/<YYYYMMDDhhmmss>/<https://…>")
+    target = params.path_url(url, request.url.query, "/web/<YYYYMMDDhhmmss>/<https://…>")
     capture = closest_capture(_captures(request, target), when)
     if capture is None or capture.snapshot_id is None:
         raise NotFound(f"the archive holds no capture of {target[:200]}; "

@@ -28,8 +28,8 @@ from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.models import Snapshot
 from kuaizhao.store.base import Store
 from kuaizhao.urls import lookup_key, normalize_url
+from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut
-from kuaizhao.web.highlight import http_url
 from kuaizhao.web.render import site_of
 
 router = APIRouter()
@@ -158,14 +158,7 @@ def original_headers(request: Request, url: str) -> dict[str, str]:
 
 
 def _target(request: Request, url: str) -> str:
-    target = url + (f"?{request.url.query}" if request.url.query else "")
-    for scheme in ("http:/", "https:/"):  # proxies fold "//" in paths to "/"
-        if target.startswith(scheme) and not target.startswith(scheme + "/"):
-            target = scheme + "/" + target[len(scheme):]
-    if http_url(target) is None:
-        raise UsageError(f"{target[:80]!r} is not an http or https URL; put the archived "
-                         "page's full URL after the prefix, e.g. /timegate/https://example.com/a")
-    return target
+    return params.path_url(url, request.url.query, "/timegate/https://example.com/a")
 
 
 def _found(request: Request, url: str) -> tuple[str, list[Memento]]:

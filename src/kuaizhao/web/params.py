@@ -147,6 +147,20 @@ def lookup_url(text: str | None) -> str | None:
     return value
 
 
+def path_url(path_part: str, query: str, example: str) -> str:
+    """The archived page's URL in a path (`/timegate/<url>`, `/web/<ts>/<url>`): the rest
+    of the path plus the request's query, which belongs to that URL. Proxies and browsers
+    fold "https://" in a path to "https:/"; the slash is put back."""
+    target = path_part + (f"?{query}" if query else "")
+    for scheme in ("http:/", "https:/"):
+        if target.startswith(scheme) and not target.startswith(scheme + "/"):
+            target = scheme + "/" + target[len(scheme):]
+    if http_url(target) is None:
+        raise UsageError(f"{target[:80]!r} is not an http or https URL; put the archived "
+                         f"page's full URL after the prefix, e.g. {example}")
+    return target
+
+
 @dataclass(frozen=True, slots=True)
 class Pages:
     """Page arithmetic for listings and search results."""
