@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kuaizhao.errors import UsageError
-from kuaizhao.urls import host_address, host_key, is_private_address, normalize_url
+from kuaizhao.urls import host_address, host_key, is_private_address, lookup_key, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,28 @@ def test_every_numeric_host_a_resolver_accepts_is_recognised(host: str) -> None:
     except OSError:
         return
     assert host_address(host) == expected
+
+
+@pytest.mark.parametrize("variant", [
+    "https://news.example.cn/a/1.html?id=7&page=2",
+    "http://news.example.cn/a/1.html?id=7&page=2",
+    "https://www.news.example.cn/a/1.html?id=7&page=2",
+    "https://NEWS.example.cn:443/a/1.html?page=2&id=7",
+    "https://news.example.cn/a/1.html?id=7&page=2&utm_source=wechat&utm_medium=share",
+    "https://news.example.cn/a/1.html?spm=C73544894212.P59511941341&id=7&from=timeline&page=2",
+    "https://news.example.cn/a/1.html/?id=7&page=2#comments",
+    "http://news.example.cn/a/./1.html?id=7&fbclid=IwAR0&page=2&isappinstalled=0",
+])
+def test_lookup_key_joins_the_spellings_of_one_page(variant: str) -> None:
+    assert lookup_key(variant) == lookup_key("https://news.example.cn/a/1.html?id=7&page=2")
+
+
+@pytest.mark.parametrize("other", [
+    "https://news.example.cn/a/1.html?id=8&page=2",  # a different page
+    "https://news.example.cn/a/1.html?id=7",
+    "https://sports.news.example.cn/a/1.html?id=7&page=2",  # another subdomain
+    "https://news.example.cn:8080/a/1.html?id=7&page=2",
+    "https://news.example.cn/a/2.html?id=7&page=2",
+])
+def test_lookup_key_keeps_what_names_another_page(other: str) -> None:
+    assert lookup_key(other) != lookup_key("https://news.example.cn/a/1.html?id=7&page=2")

@@ -8,9 +8,10 @@ order because many news CMSs route on it. Pure: no DNS here — `fetch` does loo
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -26,6 +27,10 @@ _KEEP_RAW = _UNRESERVED | frozenset("!$&'()*+,;=:@/?")
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _HEX = frozenset("0123456789ABCDEFabcdef")
 _STRIP_INSIDE = str.maketrans("", "", "\t\n\r")
+_WWW = re.compile(r"^www\d*\.")
+# As Google's canonicaliser (which the IA's extends): printable ASCII stays as it is,
+# except '%' and '#'; control bytes, space and non-ASCII are %-escaped.
+_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "%#")
 
 
 def _normalise_escapes(part: str) -> str:
@@ -222,3 +227,85 @@ def is_private_address(host_or_ip: str) -> bool:
     host = canonical_host(host_or_ip)
     return any(host == name or host.endswith("." + name)
                for name in ("localhost", *_ADDRESS_IN_NAME))
+
+
+def _surt_host(host: str) -> str:
+    host = host.strip(".").lower()
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return host
+    except ValueError:
+        pass
+    with contextlib.suppress(UnicodeError):  # a host IDNA refuses is indexed as written
+        host = host.encode("idna").decode("ascii")
+    return _WWW.sub("", host)
+
+
+def _requote(text: str, safe: str) -> str:
+    """Undo %-escapes, then escape exactly what is not `safe`, so spellings agree."""
+    raw = unquote_to_bytes(text)
+    return quote(raw, safe=safe)
+
+
+def _canonical_path(path: str) -> str:
+    parts: list[str] = []
+    for segment in _requote(path, _SAFE).split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(segment)
+    return "/" + "/".join(parts)  # a trailing slash is not part of the key
+
+
+def surt_key(url: str) -> str:
+    """The SURT key replay tools look `url` up by, e.g. `com,example)/news/a.html?a=1&b=2`."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError(f"cannot index {url[:200]!r}: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return url.strip().lower()  # dns:, urn: and the like are indexed verbatim
+    host = _surt_host(parts.hostname)
+    reversed_host = host if ":" in host else ",".join(reversed(host.split(".")))
+    if port is not None and port != DEFAULT_PORTS[parts.scheme.lower()]:
+        reversed_host += f":{port}"
+    key = reversed_host + ")" + _canonical_path(parts.path or "/")
+    if parts.query:
+        # Sorted by name, then value (so "a=1" comes before "aa=1").
+        arguments = sorted((a for a in _requote(parts.query, _SAFE).split("&") if a),
+                           key=lambda a: a.partition("="))
+        if arguments:
+            key += "?" + "&".join(arguments)
+    return key.lower()
+
+
+# Query parameters that say how a visitor arrived, never which page: campaign tags
+# (utm_*), click ids of ad networks, and the share markers of Chinese portals (spm,
+# from, vd_source, isappinstalled...). Dropped from the lookup key only.
+_TRACKING = frozenset({
+    "spm", "spm_id_from", "from", "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid",
+    "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid", "xtor",
+    "isappinstalled", "scene", "vd_source", "share_source", "share_medium", "share_plat",
+    "share_tag", "wfr", "tt_from", "utm",
+})
+
+
+def _is_tracking(argument: str) -> bool:
+    name = unquote_to_bytes(argument.partition("=")[0]).decode("utf-8", "replace").lower()
+    return name.startswith("utm_") or name in _TRACKING
+
+
+def lookup_key(url: str) -> str:
+    """The key every spelling of one page shares, for finding a capture under a variant
+    of its URL: the SURT key (no scheme, no `www.`, lower case, default port and
+    fragment dropped, query sorted, trailing slash ignored) without tracking parameters."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        raise UsageError(f"cannot look up {url[:200]!r}: {exc}") from None
+    query = "&".join(a for a in parts.query.split("&") if a and not _is_tracking(a))
+    return surt_key(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))

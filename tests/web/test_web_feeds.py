@@ -85,5 +85,5 @@ async def test_openapi_describes_the_new_api(client: AsyncClient) -> None:
     paths = (await client.get("/api/v1/openapi.json")).json()["paths"]
     for path in ("/api/v1/account", "/api/v1/account/login", "/api/v1/me/subscriptions",
                  "/api/v1/me/subscriptions/{sub_id}", "/api/v1/me/subscriptions/{sub_id}/webhook",
-                 "/api/v1/me/read", "/api/v1/account/tokens", "/feeds/categories/{name}"):
+                 "/api/v1/me/read", "/api/v1/account/tokens", "/feeds/categories/{name}.atom"):
         assert path in paths, path

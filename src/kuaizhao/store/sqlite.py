@@ -45,6 +45,7 @@ class SqliteStore(ArchiveTables):
             conn.execute("PRAGMA busy_timeout=30000")
             store = cls(conn, path)
             store._migrate()
+            store.fill_url_keys()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"cannot open the archive database {path}: {exc}; if the file is "

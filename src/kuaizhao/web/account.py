@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kuaizhao.errors import NotFound, TooManyAttempts, UsageError
 from kuaizhao.store.account_rows import User
 from kuaizhao.subscribe import accounts, passwords
+from kuaizhao.web import params
 from kuaizhao.web.auth import (
     CSRF_FIELD,
     check_csrf,
@@ -241,6 +242,4 @@ async def _delete(request: Request, user: User, data: dict[str, str]) -> Respons
 
 
 def _int(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise NotFound(f"no item with id {text[:20]!r}")
-    return int(text)
+    return params.path_id(text, f"no item with id {text[:20]!r}")

@@ -12,10 +12,11 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from kuaizhao.errors import Forbidden, NotFound, UsageError
+from kuaizhao.errors import Forbidden, UsageError
 from kuaizhao.store.account_rows import Role, User
 from kuaizhao.subscribe import accounts
 from kuaizhao.subscribe.tokens import csrf_token
+from kuaizhao.web import params
 from kuaizhao.web.account import check_signup_rate, login_user, signed_in
 from kuaizhao.web.api_models import ErrorOut
 from kuaizhao.web.auth import (
@@ -49,7 +50,7 @@ class TokenIn(BaseModel):
 
 class DigestIn(BaseModel):
     email: str | None = Field(default=None, max_length=254)
-    enabled: bool
+    enabled: bool = Field(strict=True)  # 0 or "yes" is a mistake, not a choice
 
 
 class DeleteIn(BaseModel):
@@ -183,11 +184,11 @@ async def new_token_api(request: Request, body: TokenIn) -> NewTokenOut:
 async def delete_token_api(request: Request, token_id: str) -> None:
     user = await require_user(request)
     await check_csrf(request)
-    if not (token_id.isascii() and token_id.isdigit()) or len(token_id) > 18:
-        raise NotFound(f"you have no API token with id {token_id[:20]!r}")
+    number = params.path_id(token_id, f"you have no API token with id {token_id[:20]!r}; "
+                                      "see GET /api/v1/account/tokens")
     store = site_of(request).store
     with store.transaction():
-        store.delete_api_token(user.id, int(token_id))
+        store.delete_api_token(user.id, number)
 
 
 @router.put("/api/v1/account/digest", status_code=204, responses=ERRORS,
@@ -236,8 +237,8 @@ async def users_api(request: Request) -> list[UserOut]:
 async def role_api(request: Request, user_id: str, body: RoleIn) -> None:
     await _admin(request)
     await check_csrf(request)
-    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
-        raise NotFound(f"no user with id {user_id[:20]!r}")
+    number = params.path_id(user_id, f"no user with id {user_id[:20]!r}; "
+                                     "see GET /api/v1/users")
     store = site_of(request).store
     with store.transaction():
-        store.set_role(int(user_id), body.role)
+        store.set_role(number, body.role)

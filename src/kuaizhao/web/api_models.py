@@ -124,6 +124,8 @@ class RelatedOut(BaseModel):
 
 class CaptureOut(BaseModel):
     id: int
+    url: str = Field(description="the URL archived: a variant of the one asked for when "
+                                 "none is archived exactly under it")
     captured_at: datetime
     status: int
     payload_digest: str
@@ -214,7 +216,7 @@ def snapshot_out(snap: Snapshot, original_id: int | None) -> SnapshotOut:
 
 def capture_out(capture: CaptureInfo, changed: bool, timestamp: str) -> CaptureOut:
     return CaptureOut(
-        id=capture.id, captured_at=capture.captured_at, status=capture.status,
+        id=capture.id, url=capture.url, captured_at=capture.captured_at, status=capture.status,
         payload_digest=capture.payload_digest, is_revisit=capture.is_revisit,
         changed=changed, snapshot_id=capture.snapshot_id,
         wayback_url=f"/web/{timestamp}/{capture.url}",

@@ -27,6 +27,7 @@ from kuaizhao.web import (
     listings,
     lookup,
     memento,
+    openapi,
     raw,
     search,
     snapshots,
@@ -37,6 +38,7 @@ from kuaizhao.web import (
     versions,
     websub,
 )
+from kuaizhao.web.head import HeadAsGet
 from kuaizhao.web.render import Site, make_environment
 from kuaizhao.web.security import SecurityHeaders
 
@@ -63,10 +65,14 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app.state.site = Site(store=store, settings=settings, env=make_environment(),
                           zone=ZoneInfo(settings.default_timezone))
     error_pages.install(app)
-    for module in (home, snapshots, raw, lookup, search, listings, takedown, memento, versions,
-                   account, account_api, subscriptions, subscriptions_api, feeds,
-                   admin_sources, websub, takedown_admin):
+    openapi.install(app)
+    modules = (home, snapshots, raw, lookup, search, listings, takedown, memento, versions,
+               account, account_api, subscriptions, subscriptions_api, feeds,
+               admin_sources, websub, takedown_admin)
+    for module in modules:
         app.include_router(module.router)
+    app.state.routes = [route for module in modules for route in module.router.routes]
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)  # outermost: the routes and headers below see a GET
     return app

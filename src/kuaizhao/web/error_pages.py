@@ -5,7 +5,8 @@
 unreadable, not the request wrong). Framework errors (unknown route, wrong method,
 parameter validation) get the same treatment. `code` is stable for API clients: the
 error's own code, else one named for the status. A page tells the reader the text of
-that code in their language (`messages_errors.py`).
+that code in their language (`messages_errors.py`). A 405's `Allow` lists every method
+any route at that path answers (Starlette's names only the first route it matched).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 
 from kuaizhao.errors import KuaizhaoError, TooManyAttempts
 from kuaizhao.web.messages import CATALOGUES
@@ -26,8 +28,17 @@ log = logging.getLogger(__name__)
 _PAGE_CODES = {400, 404, 405, 410, 500, 503}
 
 
+# Paths only machine clients use; a URL no route matched there (one with a newline in
+# it, say) still gets the JSON error the OpenAPI document promises.
+_MACHINE_PREFIXES = ("/api/", "/feeds/", "/timegate/", "/timemap/")
+
+
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """Under those prefixes, and on every route the OpenAPI document lists (the WARC
+    record too): machine clients get the JSON the document promises."""
+    route = request.scope.get("route")
+    return (request.url.path.startswith(_MACHINE_PREFIXES)
+            or bool(getattr(route, "include_in_schema", False)))
 
 
 _STATUS_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden",
@@ -76,21 +87,40 @@ async def _kuaizhao_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this request's path (HEAD wherever GET is)."""
+    routes: list[BaseRoute] = getattr(request.app.state, "routes", [])
+    matching = [r for r in routes if r.matches(request.scope)[0] is not Match.NONE]
+    # A literal path (/admin/takedown/remove) is not also an id ({request_id}).
+    literal = [r for r in matching if "{" not in getattr(r, "path", "{")]
+    methods: set[str] = set()
+    for route in literal or matching:
+        methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code: str | None = None
     params: dict[str, object] = {}
+    allowed: list[str] = []
     if exc.status_code == 404:
         code, params = "page_not_found", {"path": request.url.path[:200]}
         message = f"there is no page at {params['path']}"
     elif exc.status_code == 405:
-        code, params = "method_not_allowed", {"method": request.method}
-        message = f"{request.method} is not allowed here; use GET"
+        allowed = allowed_methods(request)
+        code, params = "method_not_allowed", {"method": request.method,
+                                              "allowed": " / ".join(allowed)}
+        message = f"{request.method} is not allowed here; use {' or '.join(allowed)}"
     else:
         message = str(exc.detail)
     response = error_response(request, exc.status_code, message, code, params)
     if exc.headers:
         response.headers.update(exc.headers)
+    if allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response
 
 

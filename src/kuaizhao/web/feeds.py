@@ -20,6 +20,7 @@ from kuaizhao.models import SearchHit
 from kuaizhao.store.account_rows import StreamItem, Subscription, User
 from kuaizhao.subscribe import accounts
 from kuaizhao.subscribe.atom import CONTENT_TYPE, Feed, FeedEntry, render_feed, summary_of
+from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut
 from kuaizhao.web.listings import _category, _source
 from kuaizhao.web.render import locale_of, site_of
@@ -92,22 +93,16 @@ def _public(request: Request, kind: str, name: str) -> Response:
     return _atom(render_feed(feed, datetime.now(UTC)), private=False)
 
 
-def _strip(name: str) -> str:
-    if not name.endswith(".atom"):
-        raise NotFound("feed addresses end in .atom, for example /feeds/categories/国内.atom")
-    return name.removesuffix(".atom")
-
-
-@router.get("/feeds/categories/{name:path}", responses=_ATOM, response_class=Response,
+@router.get("/feeds/categories/{name:path}.atom", responses=_ATOM, response_class=Response,
             summary="Atom feed of a category's newest articles")
 def category_feed(request: Request, name: str) -> Response:
-    return _public(request, "category", _category(request, _strip(name)))
+    return _public(request, "category", _category(request, name))
 
 
-@router.get("/feeds/sources/{name:path}", responses=_ATOM, response_class=Response,
+@router.get("/feeds/sources/{name:path}.atom", responses=_ATOM, response_class=Response,
             summary="Atom feed of a source's newest articles")
 def source_feed(request: Request, name: str) -> Response:
-    return _public(request, "source", _source(request, _strip(name)).name)
+    return _public(request, "source", _source(request, name).name)
 
 
 def _owner(request: Request, token: str) -> User:
@@ -143,7 +138,6 @@ def stream_feed(request: Request, token: str) -> Response:
             response_class=Response, summary="Private Atom feed of one of your subscriptions")
 def subscription_feed(request: Request, token: str, subscription_id: str) -> Response:
     user = _owner(request, token)
-    if not (subscription_id.isascii() and subscription_id.isdigit()) or len(subscription_id) > 18:
-        raise NotFound("no such feed")
-    return _private(request, user, site_of(request).store.subscription(user.id,
-                                                                       int(subscription_id)))
+    number = params.path_id(subscription_id, f"you have no subscription {subscription_id[:20]!r}; "
+                            "copy the feed address from /me/subscriptions")
+    return _private(request, user, site_of(request).store.subscription(user.id, number))

@@ -27,9 +27,9 @@ from pydantic import BaseModel, Field
 from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.models import Snapshot
 from kuaizhao.store.base import Store
-from kuaizhao.urls import normalize_url
+from kuaizhao.urls import lookup_key, normalize_url
+from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut
-from kuaizhao.web.highlight import http_url
 from kuaizhao.web.render import site_of
 
 router = APIRouter()
@@ -59,16 +59,29 @@ def parse_accept_datetime(value: str) -> datetime:
 
 
 def mementos_of(store: Store, url: str) -> tuple[str, list[Memento]]:
-    """The archived URL `url` names (as given, else normalised) and its mementos, oldest first."""
-    for candidate in _spellings(url):
-        found = [Memento(s.id, s.captured_at) for s in store.snapshots_of_url(candidate)
-                 if store.visible(s.id)]
+    """The archived URL `url` names and its mementos, oldest first: under `url` as given,
+    else normalised, else under any variant spelling (`lookup_key`), the original then
+    being the URL of the latest of those."""
+    for candidate in url_spellings(url):
+        found = [s for s in store.snapshots_of_url(candidate) if store.visible(s.id)]
         if found:
-            return candidate, sorted(found, key=lambda m: (m.captured_at, m.snapshot_id))
-    return url, []
+            return candidate, _mementos(found)
+    try:
+        variants = [s for s in store.snapshots_of_url_key(lookup_key(url)) if store.visible(s.id)]
+    except UsageError:
+        variants = []
+    if not variants:
+        return url, []
+    return max(variants, key=lambda s: (s.captured_at, s.id)).url, _mementos(variants)
 
 
-def _spellings(url: str) -> list[str]:
+def _mementos(snapshots: list[Snapshot]) -> list[Memento]:
+    return sorted((Memento(s.id, s.captured_at) for s in snapshots),
+                  key=lambda m: (m.captured_at, m.snapshot_id))
+
+
+def url_spellings(url: str) -> list[str]:
+    """`url` as given, then normalised if that differs: the spellings matched exactly."""
     try:
         normalized = normalize_url(url)
     except (UsageError, ValueError):
@@ -145,15 +158,7 @@ def original_headers(request: Request, url: str) -> dict[str, str]:
 
 
 def _target(request: Request, url: str) -> str:
-    target = url + (f"?{request.url.query}" if request.url.query else "")
-    for scheme in ("http:/", "https:/"):  # proxies fold "//" in paths to "/"
-        if target.startswith(scheme) and not target.startswith(scheme + "/"):
-            target = scheme + "/" + target[len(scheme):]
-    if http_url(target) is None:
-        raise UsageError(f"{target[:80]!r} is not an http or https URL; put the archived "
-                         "page's full URL after the prefix, e.g. /timegate/https://example.com/a",
-                         code="not_a_url", value=target[:80])
-    return target
+    return params.path_url(url, request.url.query, "/timegate/https://example.com/a")
 
 
 def _found(request: Request, url: str) -> tuple[str, list[Memento]]:
@@ -195,13 +200,6 @@ def timemap_link(request: Request, url: str) -> Response:
                         *(["last"] if i == len(mementos) - 1 else []), "memento"])
         entries.append(links.memento_link(memento, rel))
     return Response(",\n".join(entries) + "\n", media_type=LINK_FORMAT)
-
-
-# Memento clients ask TimeGates and TimeMaps with HEAD too; same handlers, not listed twice.
-router.add_api_route("/timegate/{url:path}", timegate, methods=["HEAD"], status_code=302,
-                     include_in_schema=False)
-router.add_api_route("/timemap/link/{url:path}", timemap_link, methods=["HEAD"],
-                     include_in_schema=False)
 
 
 class MementoOut(BaseModel):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 ZH: dict[str, str] = {
     "err_page_not_found": "本站没有 {path} 这个页面。",
-    "err_method_not_allowed": "此地址不接受 {method} 请求，请用 GET。",
+    "err_method_not_allowed": "此地址不接受 {method} 请求，请用 {allowed}。",
     "err_bad_parameter": "参数 {names} 的值无法使用。",
     "err_parameter_required": "缺少参数 {name}。",
     "err_snapshot_not_found": "没有编号为 {id} 的快照；快照编号是整数，例如 /snapshots/1。",
     "err_snapshot_removed": "快照 {id} 已于 {date} 应删除请求从本站移除。",
+    "err_item_not_found": "没有编号为 {id} 的条目。",
     "err_story_not_found": "没有编号为 {id} 的报道组；报道组编号列在快照页上。",
     "err_category_not_found": "存档中没有“{name}”这个类别；所有类别见类别页。",
     "err_source_not_found": "存档中没有“{name}”这个来源；所有来源见来源页。",
@@ -62,12 +63,13 @@ ZH: dict[str, str] = {
 
 EN: dict[str, str] = {
     "err_page_not_found": "There is no page at {path}.",
-    "err_method_not_allowed": "{method} is not allowed here; use GET.",
+    "err_method_not_allowed": "{method} is not allowed here; use {allowed}.",
     "err_bad_parameter": "The value of {names} cannot be used.",
     "err_parameter_required": "The parameter {name} is required.",
     "err_snapshot_not_found": "There is no snapshot with id {id}; snapshot ids are whole "
                               "numbers such as /snapshots/1.",
     "err_snapshot_removed": "Snapshot {id} was removed from this site on request on {date}.",
+    "err_item_not_found": "There is nothing with the number {id}.",
     "err_story_not_found": "There is no story with id {id}; story ids are listed on "
                            "snapshot pages.",
     "err_category_not_found": "There is no category “{name}” in the archive; the categories "

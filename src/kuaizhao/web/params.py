@@ -2,6 +2,9 @@
 
 Handlers take every parameter as text and parse it here, so a malformed id, page or
 date gets a message saying what to send instead of a validation dump or a 500.
+A path id that is not ASCII digits within the databases' integer range answers 404:
+no such thing can exist, exactly as for a well-formed id that is not there. Query
+parameters that are malformed answer 400.
 """
 
 from __future__ import annotations
@@ -9,23 +12,52 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from starlette.convertors import Convertor, register_url_convertor
+
 from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.web.highlight import http_url
 
 MAX_ID = 2**63 - 1  # the largest integer key either database backend can hold
+# Ids in JSON bodies: the largest integer every JSON reader keeps exact (a double).
+MAX_JSON_ID = 2**53 - 1
 MAX_PAGE = 10_000
 MAX_LIMIT = 100
+MAX_OFFSET = MAX_PAGE * MAX_LIMIT
 MAX_QUERY_CHARS = 500
 MAX_URL_CHARS = 4096
 SORTS = ("relevance", "newest")
 
 
-def snapshot_id(text: str) -> int:
-    """A path id: digits only and within range, else 404 (no such snapshot can exist)."""
+class Digits(Convertor[str]):
+    """`{name:digits}`: a path segment of ASCII digits only, for an id beside literal
+    paths (`/admin/takedown/remove` is then no id, and a GET there answers 405)."""
+
+    regex = "[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("digits", Digits())
+
+
+def path_id(text: str, missing: str, code: str = "item_not_found") -> int:
+    """A numeric path id: ASCII digits within range, else NotFound(`missing`).
+
+    `str.isdigit` alone accepts '¹' and '٣', which `int()` then refuses or reads; and an
+    id past 2**63-1 overflows SQLite's binding. Either way the id names nothing.
+    """
     if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
-        raise NotFound(f"no snapshot with id {text[:40]!r}; snapshot ids are whole numbers "
-                       "such as /snapshots/1", code="snapshot_not_found", id=text[:40])
+        raise NotFound(missing, code=code, id=text[:40])
     return int(text)
+
+
+def snapshot_id(text: str) -> int:
+    return path_id(text, f"no snapshot with id {text[:40]!r}; snapshot ids are whole "
+                         "numbers such as /snapshots/1", "snapshot_not_found")
 
 
 def _count(name: str, text: str | None, default: int, low: int, high: int) -> int:
@@ -53,7 +85,7 @@ def limit(text: str | None, default: int = 20) -> int:
 
 
 def offset(text: str | None) -> int:
-    return _count("offset", text, 0, 0, MAX_PAGE * MAX_LIMIT)
+    return _count("offset", text, 0, 0, MAX_OFFSET)
 
 
 def day(name: str, text: str | None) -> str | None:
@@ -120,6 +152,21 @@ def lookup_url(text: str | None) -> str | None:
                          "enter an address such as https://example.com/news/1.html",
                          code="not_a_url", value=value[:80])
     return value
+
+
+def path_url(path_part: str, query: str, example: str) -> str:
+    """The archived page's URL in a path (`/timegate/<url>`, `/web/<ts>/<url>`): the rest
+    of the path plus the request's query, which belongs to that URL. Proxies and browsers
+    fold "https://" in a path to "https:/"; the slash is put back."""
+    target = path_part + (f"?{query}" if query else "")
+    for scheme in ("http:/", "https:/"):
+        if target.startswith(scheme) and not target.startswith(scheme + "/"):
+            target = scheme + "/" + target[len(scheme):]
+    if http_url(target) is None:
+        raise UsageError(f"{target[:80]!r} is not an http or https URL; put the archived "
+                         f"page's full URL after the prefix, e.g. {example}", code="not_a_url",
+                         value=target[:80])
+    return target
 
 
 @dataclass(frozen=True, slots=True)

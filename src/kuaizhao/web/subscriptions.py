@@ -42,9 +42,8 @@ class ItemView:
 
 
 def parse_id(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise NotFound(f"you have no subscription {text[:20]!r}; see /me/subscriptions")
-    return int(text)
+    return params.path_id(text, f"you have no subscription {text[:20]!r}; "
+                                "see /me/subscriptions")
 
 
 def views(page_: StreamPage, subs: list[Subscription]) -> list[ItemView]:

@@ -5,6 +5,7 @@ answered with the same 404 as one that never existed."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -41,9 +42,9 @@ class WebhookIn(BaseModel):
 
 
 class ReadIn(BaseModel):
-    snapshot_ids: list[int] | None = Field(
+    snapshot_ids: list[Annotated[int, Field(ge=1, le=params.MAX_JSON_ID)]] | None = Field(
         default=None, max_length=500, description="stories to mark read; omit for all")
-    subscription_id: int | None = None
+    subscription_id: int | None = Field(default=None, ge=1, le=params.MAX_JSON_ID)
 
 
 class WebhookOut(BaseModel):

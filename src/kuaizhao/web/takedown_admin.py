@@ -27,6 +27,7 @@ from kuaizhao.store.takedown_rows import (
 from kuaizhao.takedown.scopes import describe, make_scope
 from kuaizhao.takedown.service import decide, default_scopes, expire, operator_remove
 from kuaizhao.takedown.workflow import allowed_actions, parse_action
+from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut
 from kuaizhao.web.auth import CSRF_FIELD, check_csrf, finish, page_admin, require_admin, visitor
 from kuaizhao.web.render import render, site_of
@@ -40,8 +41,8 @@ OPEN = (State.RECEIVED, State.UNDER_REVIEW)
 
 
 class ScopeIn(BaseModel):
-    kind: str = Field(description="snapshot | url | prefix | source")
-    value: str
+    kind: ScopeKind
+    value: str = Field(min_length=1, pattern=r"\S", description="what the scope names")
     payload_digest: str | None = None
     captured_from: datetime | None = None
     captured_until: datetime | None = None
@@ -57,7 +58,7 @@ class DecisionIn(BaseModel):
 class RemoveIn(BaseModel):
     scope: ScopeIn
     reason: str
-    reason_category: str = "operator"
+    reason_category: ReasonCategory = ReasonCategory.OPERATOR
 
 
 class ScopeOut(BaseModel):
@@ -176,25 +177,25 @@ async def audit_api(request: Request) -> list[AuditOut]:
     return [audit_out(e) for e in site_of(request).store.takedown_audit(limit=500)]
 
 
-@router.get("/admin/takedown/{request_id}", include_in_schema=False,
+@router.get("/admin/takedown/{request_id:digits}", include_in_schema=False,
             response_class=HTMLResponse)
-async def item_page(request: Request, request_id: int) -> Response:
+async def item_page(request: Request, request_id: str) -> Response:
     who = await page_admin(request)
     if isinstance(who, Response):
         return who
     store = site_of(request).store
-    item = store.takedown_request(request_id)
+    item = store.takedown_request(_request_id(request_id))
     return finish(request, render(
-        request, "admin_takedown_item.html", item=item, audit=store.takedown_audit(request_id),
+        request, "admin_takedown_item.html", item=item, audit=store.takedown_audit(item.id),
         actions=[a.value for a in allowed_actions(item.state)], describe=describe,
         csrf=(await visitor(request)).csrf, kinds=[k.value for k in ScopeKind]))
 
 
-@router.get("/api/v1/admin/takedown/{request_id}", response_model=AdminRequestOut,
+@router.get("/api/v1/admin/takedown/{request_id:digits}", response_model=AdminRequestOut,
             tags=["admin"], responses=ERRORS, summary="One removal request, in full")
-async def item_api(request: Request, request_id: int) -> AdminRequestOut:
+async def item_api(request: Request, request_id: str) -> AdminRequestOut:
     await require_admin(request)
-    return request_out(site_of(request).store.takedown_request(request_id))
+    return request_out(site_of(request).store.takedown_request(_request_id(request_id)))
 
 
 @router.post("/admin/takedown/remove", include_in_schema=False)
@@ -227,6 +228,11 @@ async def remove_api(request: Request, body: RemoveIn) -> DecisionOut:
                        snapshots_restored=list(effect.restored))
 
 
+def _request_id(text: str) -> int:
+    return params.path_id(text, f"no removal request with id {text[:40]!r}; "
+                                "see the list at /admin/takedown")
+
+
 def _category(text: str | None) -> ReasonCategory:
     try:
         return ReasonCategory(text or "operator")
@@ -235,9 +241,10 @@ def _category(text: str | None) -> ReasonCategory:
                          + ", ".join(c.value for c in ReasonCategory)) from None
 
 
-@router.post("/admin/takedown/{request_id}/{action}", include_in_schema=False)
-async def decide_submit(request: Request, request_id: int, action: str) -> Response:
+@router.post("/admin/takedown/{request_id:digits}/{action}", include_in_schema=False)
+async def decide_submit(request: Request, request_id: str, action: str) -> Response:
     user = await require_admin(request)
+    number = _request_id(request_id)
     data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     await check_csrf(request, data.get(CSRF_FIELD, ""))
     chosen = parse_action(action)
@@ -248,28 +255,29 @@ async def decide_submit(request: Request, request_id: int, action: str) -> Respo
         scopes.append(make_scope(kind, value, embargo_until=embargo))
     store = site_of(request).store
     if embargo is not None and not scopes and chosen.value == "approve":
-        item = store.takedown_request(request_id)
+        item = store.takedown_request(number)
         scopes = [Scope(s.kind, s.value, s.payload_digest, embargo_until=embargo)
                   for s in default_scopes(store, item.urls, item.snapshot_ids)]
-    await run_in_threadpool(lambda: decide(store, request_id, chosen, actor=user.name,
+    await run_in_threadpool(lambda: decide(store, number, chosen, actor=user.name,
                                            note=data.get("note"), now=datetime.now(UTC),
                                            scopes=scopes))
-    return finish(request, RedirectResponse(f"/admin/takedown/{request_id}", status_code=303))
+    return finish(request, RedirectResponse(f"/admin/takedown/{number}", status_code=303))
 
 
-@router.post("/api/v1/admin/takedown/{request_id}/{action}", response_model=DecisionOut,
+@router.post("/api/v1/admin/takedown/{request_id:digits}/{action}", response_model=DecisionOut,
              tags=["admin"], responses=ERRORS,
              summary="Decide a request: review, approve, reject or restore (with a note)")
-async def decide_api(request: Request, request_id: int, action: str,
+async def decide_api(request: Request, request_id: str, action: str,
                      body: DecisionIn) -> DecisionOut:
     user = await require_admin(request)
+    number = _request_id(request_id)
     await check_csrf(request)
     chosen = parse_action(action)
     scopes = [scope_of(s) for s in body.scopes]
     store = site_of(request).store
-    effect = await run_in_threadpool(lambda: decide(store, request_id, chosen, actor=user.name,
+    effect = await run_in_threadpool(lambda: decide(store, number, chosen, actor=user.name,
                                                     note=body.note, now=datetime.now(UTC),
                                                     scopes=scopes))
-    return DecisionOut(request=request_out(store.takedown_request(request_id)),
+    return DecisionOut(request=request_out(store.takedown_request(number)),
                        snapshots_removed=list(effect.removed),
                        snapshots_restored=list(effect.restored))

@@ -150,10 +150,8 @@ def diff_api(request: Request, snapshot_id: str, other: str) -> DiffOut:
 
 
 def _story_id(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise NotFound(f"no story with id {text[:40]!r}; story ids are whole numbers",
-                       code="story_not_found", id=text[:40])
-    return int(text)
+    return params.path_id(text, f"no story with id {text[:40]!r}; story ids are whole numbers",
+                          "story_not_found")
 
 
 def _original_url(store: Store, original_id: int | None) -> str | None:

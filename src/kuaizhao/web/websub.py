@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
+from kuaizhao.errors import NotFound
 from kuaizhao.store.polling import WebSubSubscription
+from kuaizhao.web import params
 from kuaizhao.web.render import site_of
 
 log = logging.getLogger(__name__)
@@ -59,17 +61,23 @@ def _now(request: Request) -> datetime:
 
 
 def _subscription(request: Request, subscription_id: str) -> WebSubSubscription | None:
-    if not subscription_id.isdigit() or len(subscription_id) > 18:
+    try:
+        number = params.path_id(subscription_id, "")
+    except NotFound:
         return None
-    return site_of(request).store.websub_subscription_by_id(int(subscription_id))
+    return site_of(request).store.websub_subscription_by_id(number)
 
 
 def _not_ours(detail: str) -> PlainTextResponse:
     return PlainTextResponse(detail, status_code=404)
 
 
+_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+
+
 @router.get("/websub/{subscription_id}", response_class=PlainTextResponse, tags=["websub"],
-            summary="WebSub verification of intent: echoes hub.challenge for our own request")
+            summary="WebSub verification of intent: echoes hub.challenge for our own request",
+            responses={404: {"description": "not a request of ours", "content": _TEXT}})
 def verify(request: Request, subscription_id: str) -> PlainTextResponse:
     query = request.query_params
     mode, topic = query.get("hub.mode", ""), query.get("hub.topic", "")
@@ -98,9 +106,9 @@ def verify(request: Request, subscription_id: str) -> PlainTextResponse:
 
 @router.post("/websub/{subscription_id}", status_code=202, tags=["websub"],
              summary="WebSub content distribution: a signed push of new feed content",
-             responses={403: {"description": "signature missing or wrong"},
-                        404: {"description": "no such subscription"},
-                        413: {"description": "body too large"}})
+             responses={403: {"description": "signature missing or wrong", "content": _TEXT},
+                        404: {"description": "no such subscription", "content": _TEXT},
+                        413: {"description": "body too large", "content": _TEXT}})
 async def receive(request: Request, subscription_id: str) -> PlainTextResponse:
     sub = _subscription(request, subscription_id)
     if sub is None or sub.state != "active":

@@ -42,6 +42,7 @@ class PostgresStore(SharedFrontier, ArchiveTables):
     def open(cls, url: str) -> PostgresStore:
         store = cls(connect(url), url)
         store._migrate()
+        store.fill_url_keys()
         return store
 
     def _migrate(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kuaizhao.errors import NotFound
+from kuaizhao.errors import NotFound, UsageError
 from kuaizhao.index.query import parse_query
 from kuaizhao.models import (
     Article,
@@ -26,6 +26,7 @@ from kuaizhao.store.codec import (
 )
 from kuaizhao.store.search_engine import IndexDoc, SearchEngine
 from kuaizhao.store.tables.connection import TableBase, marks
+from kuaizhao.urls import lookup_key
 
 _SNAPSHOT_COLUMNS = """s.id, s.url, COALESCE(src.name, ''), s.captured_at, s.payload_digest,
     c.warc_file, c.warc_offset, c.warc_length, s.article_json, s.story_id, c.status"""
@@ -66,6 +67,28 @@ def _capture_ref(row: Sequence[Any]) -> CaptureRef:
     )
 
 
+def url_key(url: str) -> str:
+    """The capture's lookup key; a URL no key can be computed for is its own key."""
+    try:
+        return lookup_key(url)
+    except UsageError:
+        return url.strip().lower()
+
+
+_CAPTURE_INFO = """SELECT c.id, c.url, c.captured_at, c.status, c.payload_digest, c.is_revisit,
+    (SELECT s.id FROM snapshots s JOIN captures o ON o.id = s.capture_id
+     WHERE o.url = c.url AND o.payload_digest = c.payload_digest AND s.removed = 0
+     ORDER BY s.id LIMIT 1)
+    FROM captures c"""
+
+
+def _capture_info(r: Sequence[Any]) -> CaptureInfo:
+    captured = from_db_time(r[2])
+    assert captured is not None
+    return CaptureInfo(id=r[0], url=r[1], captured_at=captured, status=r[3],
+                       payload_digest=r[4], is_revisit=bool(r[5]), snapshot_id=r[6])
+
+
 _CAPTURE_REF = """SELECT c.id, c.url, c.record_id, c.captured_at, c.payload_digest, c.etag,
     c.last_modified, (SELECT s.id FROM snapshots s JOIN captures o ON o.id = s.capture_id
                       WHERE o.payload_digest = c.payload_digest ORDER BY s.id LIMIT 1)
@@ -104,8 +127,8 @@ class CaptureTables(TableBase):
         return self._insert(
             "INSERT INTO captures (url, source_id, captured_at, status, content_type, warc_file, "
             "warc_offset, warc_length, request_offset, request_length, record_id, "
-            "payload_digest, is_revisit, etag, last_modified) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "payload_digest, is_revisit, etag, last_modified, url_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 capture.url,
                 capture.source_id,
@@ -122,8 +145,22 @@ class CaptureTables(TableBase):
                 int(capture.is_revisit),
                 capture.etag,
                 capture.last_modified,
+                url_key(capture.url),
             ),
         )
+
+    def fill_url_keys(self) -> int:
+        """Compute the lookup key of captures an older kuaizhao stored (migration 0010);
+        how many were filled. Cheap when there are none: a partial index finds them."""
+        filled = 0
+        while True:
+            rows = self._all("SELECT id, url FROM captures WHERE url_key IS NULL LIMIT 1000")
+            if not rows:
+                return filled
+            with self.transaction():
+                self._many("UPDATE captures SET url_key = ? WHERE id = ?",
+                           [(url_key(url), row_id) for row_id, url in rows])
+            filled += len(rows)
 
     def add_snapshot(
         self,
@@ -223,31 +260,25 @@ class CaptureTables(TableBase):
         )
         return [_snapshot(r) for r in rows]
 
-    def captures_of_url(self, url: str) -> list[CaptureInfo]:
+    def snapshots_of_url_key(self, key: str) -> list[Snapshot]:
+        """Snapshots under any spelling of a URL whose `lookup_key` is `key`."""
         rows = self._all(
-            "SELECT c.id, c.url, c.captured_at, c.status, c.payload_digest, c.is_revisit, "
-            "(SELECT s.id FROM snapshots s JOIN captures o ON o.id = s.capture_id "
-            " WHERE o.url = c.url AND o.payload_digest = c.payload_digest AND s.removed = 0"
-            " ORDER BY s.id LIMIT 1) "
-            "FROM captures c WHERE c.url = ? AND c.removed = 0 ORDER BY c.captured_at, c.id",
-            (url,),
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM {_SNAPSHOT_FROM} WHERE c.url_key = ? "
+            "ORDER BY s.captured_at, s.id",
+            (key,),
         )
-        out = []
-        for r in rows:
-            captured = from_db_time(r[2])
-            assert captured is not None
-            out.append(
-                CaptureInfo(
-                    id=r[0],
-                    url=r[1],
-                    captured_at=captured,
-                    status=r[3],
-                    payload_digest=r[4],
-                    is_revisit=bool(r[5]),
-                    snapshot_id=r[6],
-                )
-            )
-        return out
+        return [_snapshot(r) for r in rows]
+
+    def captures_of_url(self, url: str) -> list[CaptureInfo]:
+        rows = self._all(_CAPTURE_INFO + " WHERE c.url = ? AND c.removed = 0 "
+                         "ORDER BY c.captured_at, c.id", (url,))
+        return [_capture_info(r) for r in rows]
+
+    def captures_of_url_key(self, key: str) -> list[CaptureInfo]:
+        """Captures under any spelling of a URL whose `lookup_key` is `key`."""
+        rows = self._all(_CAPTURE_INFO + " WHERE c.url_key = ? AND c.removed = 0 "
+                         "ORDER BY c.captured_at, c.id", (key,))
+        return [_capture_info(r) for r in rows]
 
     def story_members(self, story_id: int) -> list[Snapshot]:
         rows = self._all(
