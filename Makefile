@@ -46,6 +46,7 @@ eval: install
 bench: install
 	$(BIN)/python bench/bench_crawl.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_load.py --crawl
 	$(BIN)/python bench/bench_search.py --articles 100000
 	$(BIN)/python bench/bench_dedupe.py
 	$(BIN)/python bench/bench_subscriptions.py

@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sources", str, "", "sources file (TOML); empty means <home>/sources.toml"),
     Setting("host", str, "127.0.0.1", "address `kuaizhao serve` listens on"),
     Setting("port", int, 8000, "port `kuaizhao serve` listens on", check=port),
+    Setting("web_threads", int, 8, "threads rendering pages at once in `kuaizhao serve`",
+            check=positive),
     Setting("site_name", str, "快照 kuaizhao", "name shown in the page header"),
     Setting(
         "default_timezone",

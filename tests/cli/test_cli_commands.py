@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import argparse
+import importlib
 import re
 import subprocess
 import sys
@@ -21,8 +23,30 @@ def commands() -> list[str]:
     return sorted(sub.choices)  # type: ignore[arg-type]
 
 
+def _runners(parser: argparse.ArgumentParser) -> list[object]:
+    """The functions a command runs: its own, or one per action of its sub-commands."""
+    own = parser.get_default("func")
+    if own is not None:
+        return [own]
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert actions, f"{parser.prog} has neither a func nor sub-commands"
+    return [f for a in actions for p in a.choices.values() for f in _runners(p)]
+
+
 def test_every_command_module_registers_a_command() -> None:
-    assert len(commands()) == len(COMMAND_MODULES)
+    registered = {}
+    for name in COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        module = importlib.import_module(f"kuaizhao.cli.{name}")
+        module.add_parser(sub)
+        [(command, parser)] = sub.choices.items()  # one command per module
+        assert command not in registered, (command, name, registered)
+        # ... named like its module, and run by that module's code
+        assert name.replace("_", "-").startswith(command), (name, command)
+        runners = _runners(parser)
+        assert all(getattr(f, "__module__", None) == module.__name__ for f in runners), runners
+        registered[command] = name
+    assert sorted(registered) == commands()
 
 
 @pytest.mark.parametrize("name", commands())

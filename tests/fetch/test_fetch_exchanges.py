@@ -197,17 +197,23 @@ async def test_truncated_gzip_stream(serve: ServeFactory) -> None:
 
 
 async def test_slow_server_times_out(serve: ServeFactory) -> None:
-    async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(0.8)
+    gate = asyncio.Event()
+
+    async def never(request: web.Request) -> web.Response:
+        await gate.wait()  # no answer until the test is over
         return web.Response(text="late")
 
-    server = await serve({"/slow": slow})
+    server = await serve({"/slow": never})
     loop = asyncio.get_running_loop()
     start = loop.time()
-    async with Fetcher(local_options(min_host_interval=0, timeout=0.3)) as fetcher:
-        result = await fetcher.fetch(server.url + "/slow")
+    try:
+        async with Fetcher(local_options(min_host_interval=0, timeout=0.3)) as fetcher:
+            # Without the timeout this would wait for the gate: 60 s, then fail.
+            result = await asyncio.wait_for(fetcher.fetch(server.url + "/slow"), 60)
+    finally:
+        gate.set()
     assert result.outcome is FetchOutcome.TIMEOUT
-    assert loop.time() - start < 0.7
+    assert loop.time() - start >= 0.3
     assert "0.3" in (result.error or "")
 
 

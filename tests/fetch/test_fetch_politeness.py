@@ -123,20 +123,35 @@ async def test_host_concurrency_is_a_ceiling(serve: ServeFactory) -> None:
 
 
 async def test_slow_host_does_not_hold_up_another(serve: ServeFactory) -> None:
-    slow = await serve({"/x/{n}": reply(delay=0.35)})
+    gate = asyncio.Event()
+
+    async def held(request: web.Request) -> web.Response:
+        await gate.wait()  # answers only once the fast host has answered
+        return web.Response(text="late")
+
+    slow = await serve({"/x/{n}": held})
     fast = await serve({"/y": reply()})
     options = local_options(min_host_interval=0, total_concurrency=2, obey_robots=False)
-    loop = asyncio.get_running_loop()
+
+    async def slow_host_busy() -> None:
+        while not slow.seen.in_flight:
+            await asyncio.sleep(0.01)
+
     async with Fetcher(options) as fetcher:
-        start = loop.time()
         slow_tasks = [asyncio.create_task(fetcher.fetch(f"{slow.url}/x/{n}")) for n in range(3)]
-        await asyncio.sleep(0.05)
-        fast_result = await fetcher.fetch(fast.url + "/y")
-        fast_done = loop.time() - start
-        await asyncio.gather(*slow_tasks)
+        try:
+            await asyncio.wait_for(slow_host_busy(), 60)
+            # Three queued requests on the slow host hold one global slot, not both: the
+            # fast host is served while the slow one still holds its request. (Were both
+            # slots taken, this would wait for the gate, which never opens first.)
+            fast_result = await asyncio.wait_for(fetcher.fetch(fast.url + "/y"), 60)
+            assert slow.seen.in_flight == 1
+        finally:
+            gate.set()
+        slow_results = await asyncio.gather(*slow_tasks)
     assert fast_result.outcome is FetchOutcome.OK
-    # three queued requests on the slow host hold one global slot, not both
-    assert fast_done < 0.3, fast_done
+    assert [r.outcome for r in slow_results] == [FetchOutcome.OK] * 3
+    assert slow.seen.max_in_flight == 1
 
 
 async def test_retry_after_seconds_then_success(serve: ServeFactory) -> None:

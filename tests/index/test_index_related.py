@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+from kuaizhao.index import keywords
 from kuaizhao.index.keywords import key_terms, split_keywords
 from kuaizhao.index.related import RelatedCandidate, RelatedTarget, rank_related
 
@@ -52,3 +55,30 @@ def test_key_terms_prefer_meta_keywords_then_tfidf() -> None:
     assert terms[0] == "无锡"
     assert "科技创新" in terms or "创新" in terms
     assert len(terms) <= 5
+
+
+def test_threads_asking_at_once_build_one_dictionary() -> None:
+    keywords._new_segmenter.cache_clear()
+    keywords._read_idf.cache_clear()
+    start = threading.Barrier(6)
+
+    def terms(n: int) -> list[str]:
+        start.wait()
+        return key_terms(f"无锡第{n}次科技创新座谈会", "市场监管总局发布新规，明确平台责任。" * 20)
+
+    with ThreadPoolExecutor(6) as pool:
+        found = list(pool.map(terms, range(6)))
+    assert all(f == found[0] for f in found), found
+    assert "新规" in found[0]
+    assert keywords._new_segmenter.cache_info().misses == 1
+    assert keywords._read_idf.cache_info().misses == 1
+
+
+def test_key_terms_are_kept_for_the_next_view() -> None:
+    text = "市场监管总局发布新规，明确平台责任和消费者权益保护的具体措施。" * 10
+    first = key_terms("市场监管总局发布新规", text)
+    hits = keywords._key_terms.cache_info().hits
+    again = key_terms("市场监管总局发布新规", text)
+    assert again == first
+    assert again is not first  # a copy: a caller changing it cannot change the cache
+    assert keywords._key_terms.cache_info().hits == hits + 1

@@ -14,6 +14,7 @@ from index_fts import migrated
 from kuaizhao.errors import QueryError
 from kuaizhao.index.query import parse_query
 from kuaizhao.index.tokens import fts_match, index_text
+from substring_oracle import substring_verdict
 
 SEED = (
     Path(__file__).parents[2] / "src/kuaizhao/demo/pages/seed/000_75f45cc625d77c14.txt"
@@ -57,12 +58,14 @@ def test_mixed_script_terms_match_where_they_occur(
     assert found.fetchall() == ([(1,)] if query != "e发布" else [])
 
 
+PARAGRAPHS = [p for p in SEED.read_text("utf-8").split("\n") if p.strip()] + [
+    "Running runners ran; the runner runs.", "NEAR AND OR NOT * ^ : ( ) \""]
+
+
 @pytest.fixture(scope="module")
 def fts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
     conn = migrated(tmp_path_factory.mktemp("fts") / "t.sqlite3")
-    paragraphs = [p for p in SEED.read_text("utf-8").split("\n") if p.strip()]
-    paragraphs += ["Running runners ran; the runner runs.", "NEAR AND OR NOT * ^ : ( ) \""]
-    for i, p in enumerate(paragraphs, 1):
+    for i, p in enumerate(PARAGRAPHS, 1):
         conn.execute("INSERT INTO search_fts (rowid, title, body, keywords) VALUES (?, '', ?, '')",
                      (i, index_text(p)))
     yield conn
@@ -83,7 +86,7 @@ def _run(conn: sqlite3.Connection, text: str) -> list[int] | None:
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=600))
 def test_any_text_is_an_error_or_a_valid_match(fts: sqlite3.Connection, text: str) -> None:
-    _run(fts, text)  # an sqlite3.OperationalError here would fail the test
+    _check(fts, text)  # an sqlite3.OperationalError here would fail the test
 
 
 _SYNTAXY = st.text(alphabet=st.sampled_from(list('"()*^:-+{}NEARORANDNOT ,科技a1😀\\\'')),
@@ -93,7 +96,21 @@ _SYNTAXY = st.text(alphabet=st.sampled_from(list('"()*^:-+{}NEARORANDNOT ,科技
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_SYNTAXY)
 def test_fts_syntax_characters_never_reach_the_parser(fts: sqlite3.Connection, text: str) -> None:
-    _run(fts, text)
+    _check(fts, text)
+
+
+def _check(fts: sqlite3.Connection, text: str) -> None:
+    """The rows found are paragraphs, each once; for a query of Chinese terms, exactly
+    the paragraphs that hold them as substrings (`substring_oracle.py`)."""
+    found = _run(fts, text)
+    if found is None:
+        return
+    assert len(found) == len(set(found))
+    assert set(found) <= set(range(1, len(PARAGRAPHS) + 1))
+    query = parse_query(text)
+    verdicts = [substring_verdict(query, p) for p in PARAGRAPHS]
+    if verdicts[0] is not None:
+        assert sorted(found) == [i for i, v in enumerate(verdicts, 1) if v], query
 
 
 @pytest.mark.parametrize(

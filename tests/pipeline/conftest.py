@@ -4,30 +4,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from demo_settings import DEMO_OPTIONS, make_settings
 
 from kuaizhao.config import Settings, load_settings
-from kuaizhao.demo import DemoOptions, DemoWeb
+from kuaizhao.demo import DemoWeb
 from kuaizhao.store import Store, open_store
-
-# Fast politeness for tests: the demo's own robots Crawl-delay still applies per host.
-# The demo web is on loopback, which the crawler refuses unless told.
-FAST = {"min_host_interval": 0.0, "retries": 2, "fetch_timeout": 10.0, "warc_fsync": False,
-        "crawl_allow_private": True}
 
 
 @pytest.fixture
 def demo() -> Iterator[DemoWeb]:
-    web = DemoWeb(DemoOptions(crawl_delay=0.05, slow_seconds=0.5, retry_after=0))
+    web = DemoWeb(DEMO_OPTIONS)
     with web.in_thread() as running:
         yield running
-
-
-def make_settings(home: Path, demo: DemoWeb, **extra: object) -> Settings:
-    """Settings for an archive at `home` whose sources are the running demo web."""
-    sources = home / "sources.toml"
-    home.mkdir(parents=True, exist_ok=True)
-    sources.write_text(demo.sources_toml(), encoding="utf-8")
-    return load_settings(home=str(home), environ={}, overrides={**FAST, **extra})
 
 
 SettingsFor = Callable[..., Settings]

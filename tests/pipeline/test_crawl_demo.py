@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+from demo_settings import DEMO_OPTIONS, make_settings
 from warcio.archiveiterator import ArchiveIterator
 
 from kuaizhao.config import Settings
@@ -29,10 +32,24 @@ def snapshot_urls(store: SqliteStore) -> list[str]:
     return [s.url for s in store.iter_snapshots()]
 
 
-def test_crawl_captures_what_robots_allows_and_nothing_else(
-    tmp_path: Path, demo: DemoWeb, settings_for: SettingsFor
-) -> None:
-    store = crawl_once(settings_for(tmp_path / "a"))
+@dataclass(frozen=True, slots=True)
+class Crawled:
+    demo: DemoWeb
+    store: SqliteStore
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    """One crawl of a demo web of its own, for the tests that only read what it stored
+    (its access log is that crawl's alone)."""
+    with DemoWeb(DEMO_OPTIONS).in_thread() as demo:
+        store = crawl_once(make_settings(tmp_path_factory.mktemp("crawled"), demo))
+        yield Crawled(demo, store)
+        store.close()
+
+
+def test_crawl_captures_what_robots_allows_and_nothing_else(crawled: Crawled) -> None:
+    demo, store = crawled.demo, crawled.store
     expected = demo.expected()
     urls = snapshot_urls(store)
     assert sorted(set(urls)) == sorted(expected.captured)
@@ -46,10 +63,8 @@ def test_crawl_captures_what_robots_allows_and_nothing_else(
         assert url.split("/", 3)[3] not in {p.lstrip("/") for p in fetched_paths}
 
 
-def test_gbk_pages_read_correctly_and_seed_is_found(
-    tmp_path: Path, demo: DemoWeb, settings_for: SettingsFor
-) -> None:
-    store = crawl_once(settings_for(tmp_path / "a"))
+def test_gbk_pages_read_correctly_and_seed_is_found(crawled: Crawled) -> None:
+    store = crawled.store
     snaps = list(store.iter_snapshots())
     gbk = [s for s in snaps if s.source_name == "江南快报"]
     assert gbk, "no GBK outlet pages captured"
@@ -70,12 +85,11 @@ def test_gbk_pages_read_correctly_and_seed_is_found(
     assert "座谈会现场。无锡日报供图" in seed.article.captions
 
 
-def test_repost_joins_the_original_story(
-    tmp_path: Path, demo: DemoWeb, settings_for: SettingsFor
-) -> None:
-    store = crawl_once(settings_for(tmp_path / "a"))
-    by_url = {s.url: s for s in store.iter_snapshots()}
-    for copy, original in demo.expected().reposts.items():
+def test_repost_joins_the_original_story(crawled: Crawled) -> None:
+    by_url = {s.url: s for s in crawled.store.iter_snapshots()}
+    reposts = crawled.demo.expected().reposts
+    assert reposts
+    for copy, original in reposts.items():
         assert by_url[copy].story_id == by_url[original].story_id
 
 

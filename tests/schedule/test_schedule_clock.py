@@ -34,21 +34,28 @@ async def test_sim_clock_jumps_when_every_actor_sleeps() -> None:
 
 async def test_sim_clock_runs_at_real_speed_while_someone_works() -> None:
     clock = SimClock(T0, actors=2)
+    sleeper_woke = asyncio.Event()
 
-    async def sleeper() -> datetime:
+    async def sleeper() -> tuple[datetime, float]:
         await clock.sleep_until(T0 + timedelta(seconds=0.2), Alarm())
-        woke = clock.now()
+        woke, skipped = clock.now(), clock.skipped
+        sleeper_woke.set()
         clock.retire()
-        return woke
+        return woke, skipped
 
     async def worker() -> None:
-        await asyncio.sleep(0.3)  # busy (not sleeping on the clock): no jump
+        # Busy (not sleeping on the clock) until the sleeper is up, however long the
+        # machine takes: time must run at real speed meanwhile, with no jump at all.
+        await sleeper_woke.wait()
         await clock.sleep_until(T0 + timedelta(hours=1), Alarm())
 
     task = asyncio.create_task(worker())
-    woke = await sleeper()
-    assert timedelta(seconds=0.2) <= woke - T0 < timedelta(seconds=0.3)
-    await asyncio.wait_for(task, 1.0)  # alone now: its hour is skipped
+    woke, skipped = await sleeper()
+    assert skipped == 0
+    assert timedelta(seconds=0.2) <= woke - T0 < timedelta(hours=1)
+    await asyncio.wait_for(task, 60)  # alone now: its hour is skipped, not waited
+    assert clock.skipped > 0
+    assert clock.now() - T0 >= timedelta(hours=1)
 
 
 async def test_alarm_wakes_a_sleeper_and_is_not_lost() -> None:

@@ -32,6 +32,7 @@ from kuaizhao.store.postgres.search import PgSearch
 from kuaizhao.store.search_engine import IndexDoc
 from kuaizhao.store.sqlite_search import SqliteSearch
 from postgres import postgres_schema
+from substring_oracle import substring_verdict
 
 T0 = datetime(2024, 2, 7, 13, 2, tzinfo=UTC)
 SEED = (
@@ -627,13 +628,20 @@ _SYNTAXY = st.text(alphabet=st.sampled_from(list("\"()*^:-+{}NEARORANDNOT ,科�
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.text(max_size=600), _SYNTAXY))
 def test_any_text_gives_hits_or_a_query_error(backend: SearchHarness, text: str) -> None:
-    if backend.find("锡") == []:
-        backend.add("无锡", "科技创新 running NEAR AND OR NOT * ^ : ( ) \" ' \\ & | ! <->")
+    title, body = "无锡", "科技创新 running NEAR AND OR NOT * ^ : ( ) \" ' \\ & | ! <->"
+    found = backend.find("锡")
+    sid = found[0] if found else backend.add(title, body)
     try:
         query = parse_query(text)
     except QueryError:
         return
-    backend.search.search(query)
+    page = backend.search.search(query)
+    ids = [h.snapshot_id for h in page.hits]
+    assert set(ids) <= {sid}
+    assert page.total == len(ids)
+    verdict = substring_verdict(query, title, body)  # for a query of Chinese terms
+    if verdict is not None:
+        assert ids == ([sid] if verdict else []), query
 
 
 def test_recall_of_mixed_script_substrings(backend: SearchHarness) -> None:

@@ -63,7 +63,16 @@ async def test_related_json(client: AsyncClient, archive: Archive, spec: dict[st
     r = await client.get(f"/api/v1/snapshots/{archive.ids['seed']}/related?limit=5")
     assert r.status_code == 200
     validate(spec, "/api/v1/snapshots/{snapshot_id}/related", 200, r.json())
-    assert len(r.json()["hits"]) <= 5
+    hits = r.json()["hits"]
+    # The archive holds 25 科技创新 reports besides the seed: more than the limit.
+    assert len(hits) == 5
+    ids = [h["id"] for h in hits]
+    assert len(set(ids)) == 5
+    # Not the seed itself or another version of its URL; first the article it reposts,
+    # which shares every key term (the fixture puts the two in no common story).
+    assert not set(ids) & {archive.ids["seed"], archive.ids["seed_v2"]}
+    assert ids[0] == archive.ids["original"]
+    assert all("科技创新" in h["title"] + h["snippet"] for h in hits), hits
 
 
 async def test_search_json_pages_with_next(client: AsyncClient, spec: dict[str, Any]) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import re
 import statistics
+import threading
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -37,17 +38,34 @@ _STOP = frozenset({
 })
 
 
-@cache
+# `functools.cache` lets threads that miss at the same moment each build the value:
+# under concurrent page views that was one ~100 MB jieba dictionary per thread.
+_BUILDING = threading.Lock()
+
+
 def _segmenter() -> Any:
+    with _BUILDING:
+        return _new_segmenter()
+
+
+def _idf() -> tuple[dict[str, float], float]:
+    with _BUILDING:
+        return _read_idf()
+
+
+@cache
+def _new_segmenter() -> Any:
     # Imported late: building jieba's dictionary takes about a second.
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()  # now, under the lock, not on the first cut
+    return tokenizer
 
 
 @cache
-def _idf() -> tuple[dict[str, float], float]:
+def _read_idf() -> tuple[dict[str, float], float]:
     table: dict[str, float] = {}
     source = resources.files("jieba") / "analyse" / "idf.txt"
     with source.open("r", encoding="utf-8") as lines:
@@ -89,6 +107,15 @@ def key_terms(title: str, text: str, keywords: Sequence[str] = (), limit: int = 
     The title is counted three times so the terms of the headline outrank terms that
     merely recur in a long body.
     """
+    return list(_key_terms(title, text, tuple(keywords), limit))
+
+
+# Segmenting an article takes ~10-30 ms, and every view of a snapshot page asks for
+# its related articles again; an article's text never changes, so the terms are kept
+# for the most recently viewed ones (the cache holds their texts: ~10 KB each).
+@lru_cache(maxsize=256)
+def _key_terms(title: str, text: str, keywords: tuple[str, ...], limit: int
+               ) -> tuple[str, ...]:
     terms = split_keywords(keywords)[:limit]
     if len(terms) < limit:
         sample = " ".join([title] * 3) + "\n" + text[:5000]
@@ -97,4 +124,4 @@ def key_terms(title: str, text: str, keywords: Sequence[str] = (), limit: int = 
                 break
             if _usable(word) and word not in terms:
                 terms.append(word)
-    return terms
+    return tuple(terms)

@@ -1,36 +1,41 @@
 """The embedded SQLite backend of `Store` (WAL mode, one file in the archive home).
 
-`SqliteStore` is the shared table classes of `store/tables/` over one sqlite3
-connection, with FTS5 search (`sqlite_search.py`).
+`SqliteStore` is the shared table classes of `store/tables/` over one writing sqlite3
+connection and a pool of reading ones (`sqlite_readers.py`), with FTS5 search
+(`sqlite_search.py`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kuaizhao.errors import StoreError
 from kuaizhao.store.migrations import pending
+from kuaizhao.store.sqlite_readers import ReaderPool, WriterLock
 from kuaizhao.store.sqlite_search import SqliteSearch
 from kuaizhao.store.tables import ArchiveTables
 
 
 class SqliteStore(ArchiveTables):
-    """All reads and writes of one archive database. Thread-safe: one lock serialises
-    access to the single connection, which keeps every write on one writer."""
+    """All reads and writes of one archive database. Thread-safe: every write, and
+    every read inside a transaction, goes through the one writing connection under
+    `_lock`; any other SELECT runs on a reader connection of its own, in parallel with
+    other readers and the writer (WAL), and sees everything committed before it."""
 
     backend = "sqlite"
+    _lock: WriterLock
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
-        self._lock = threading.RLock()
-        self._search = SqliteSearch(conn)
+        self._lock = WriterLock()
+        self._readers = ReaderPool(path)
+        self._search = SqliteSearch(self._connection)
 
     @classmethod
     def open(cls, path: Path) -> SqliteStore:
@@ -77,7 +82,24 @@ class SqliteStore(ArchiveTables):
 
     def close(self) -> None:
         with self._lock:
+            self._readers.close()
             self._conn.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        """The search engine's connection: the writer's inside a write (under the lock),
+        else this thread's reading snapshot (inside `_reading()`)."""
+        if self._lock.held():
+            return self._conn
+        pinned = self._readers.pinned()
+        if pinned is None:
+            raise StoreError("search used outside a transaction or a read snapshot; "
+                             "call it through the store's methods")
+        return pinned
+
+    def _reads_apart(self, sql: str) -> bool:
+        """Whether `sql` may run on a reader connection: a plain SELECT outside any
+        transaction of this thread (one inside must see its own uncommitted rows)."""
+        return not self._lock.held() and sql.lstrip()[:6].upper() == "SELECT"
 
     # ------------------------------------------------------------ statements
 
@@ -92,13 +114,24 @@ class SqliteStore(ArchiveTables):
                 raise
             self._conn.execute("COMMIT")
 
+    def _reading(self) -> AbstractContextManager[object]:
+        if self._lock.held():
+            return nullcontext()
+        return self._readers.snapshot()
+
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        if self._reads_apart(sql):
+            with self._readers.connection() as conn:
+                return conn.execute(sql, params).fetchall()
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if self._reads_apart(sql):
+            with self._readers.connection() as conn:
+                return _first(conn, sql, params)
         with self._lock:
-            return self._conn.execute(sql, params).fetchone()
+            return _first(self._conn, sql, params)
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         with self._lock:
@@ -113,6 +146,16 @@ class SqliteStore(ArchiveTables):
 
     def serialize_url(self, url: str) -> None:
         """Nothing to do: SQLite runs one write transaction at a time."""
+
+
+def _first(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> Any:
+    # Closing the cursor ends the statement, and with it the read transaction an
+    # unfinished SELECT keeps open: a pooled reader must not keep an old snapshot.
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchone()
+    finally:
+        cursor.close()
 
 
 def statements(sql: str) -> list[str]:

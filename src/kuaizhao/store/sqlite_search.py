@@ -2,15 +2,15 @@
 
 The pure parts (query language, tokens, snippets, related ranking) live in
 `kuaizhao.index`; this module only moves values between them and the database. It
-uses the store's connection and never commits: indexing a snapshot belongs to the
-same transaction as writing it.
+uses the store's connections (the writer inside a write) and never commits: indexing
+a snapshot belongs to the same transaction as writing it.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -45,10 +45,15 @@ _RELATED_CANDIDATES = 200
 
 
 class SqliteSearch:
-    """Index, search, related news and listings over one SQLite connection."""
+    """Index, search, related news and listings over a connection (or a thread's)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: sqlite3.Connection | Callable[[], sqlite3.Connection]) -> None:
+        self._connect: Callable[[], sqlite3.Connection] = (
+            (lambda: conn) if isinstance(conn, sqlite3.Connection) else conn)
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._connect()
 
     def _rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
         return self._conn.execute(sql, args).fetchall()

@@ -9,9 +9,12 @@ the CSP nor an offline archive allows; the OpenAPI description is at
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -54,7 +57,17 @@ archive cannot be read. Times are ISO 8601 with their offset.
 
 
 def create_app(store: Store, settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Pages are rendered in a thread pool (anyio's, 40 threads by default). Python
+        # runs one thread at a time, so 40 requests sharing it all finish late: under 50
+        # concurrent readers a 50 ms search page took seconds. A few threads serve the
+        # requests nearly in arrival order instead (p99 in docs/benchmarks.md).
+        to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title=f"{settings.site_name} API",
         version="1",
         description=_DESCRIPTION,

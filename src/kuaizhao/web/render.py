@@ -54,6 +54,8 @@ def make_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the package: no stat() of each one per page.
+        auto_reload=False,
     )
     env.filters["hl"] = highlight
     env.filters["snippet"] = clean_snippet

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,6 +72,9 @@ class PostgresStore(SharedFrontier, ArchiveTables):
     def transaction(self) -> Iterator[None]:
         with self._lock, self._conn.transaction():
             yield
+
+    def _reading(self) -> AbstractContextManager[object]:
+        return self._lock
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._lock:

@@ -295,7 +295,7 @@ class CaptureTables(TableBase):
         offset: int = 0,
         limit: int = 20,
     ) -> SearchPage:
-        with self._lock:
+        with self._reading():
             return self._search.listing(
                 category=category, source=source, offset=offset, limit=limit
             )
@@ -356,9 +356,9 @@ class CaptureTables(TableBase):
     ) -> SearchPage:
         parsed = parse_query(query, category=category, source=source, since=since, until=until,
                              status=status)
-        with self._lock:
+        with self._reading():
             return self._search.search(parsed, offset=offset, limit=limit, sort=sort)
 
     def related(self, snapshot_id: int, limit: int = 10) -> list[SearchHit]:
-        with self._lock:
+        with self._reading():
             return self._search.related(snapshot_id, limit=limit)

@@ -8,7 +8,6 @@ database (`store/sqlite.py`, `store/postgres/`) and the search engine behind it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -20,12 +19,17 @@ class Cursor(Protocol):
 
 
 class TableBase:
-    """Statements against one connection, serialised by `_lock`; writes go inside
-    `transaction()`, which commits on success and rolls back on error."""
+    """Statements against the backend's connections; `_lock` serialises the writing
+    one. Writes go inside `transaction()`, which commits on success and rolls back on
+    error; several reads that must agree with each other go inside `_reading()`."""
 
-    _lock: threading.RLock
+    _lock: AbstractContextManager[object]
 
     def transaction(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _reading(self) -> AbstractContextManager[object]:
+        """Around reads that must see one state: the search engine's queries."""
         raise NotImplementedError
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
