@@ -15,7 +15,8 @@ articles), and checks afterwards that every new article of that edition is store
 a reader must never make the writer lose anything. `--postgres URL` repeats the runs
 with the archive in a fresh database on that PostgreSQL server.
 
-Run: `python bench/bench_load.py --src main=/work/main/src --src readers=src --crawl`.
+Run: `python bench/bench_load.py --src before=../old/src --src after=src --crawl` (two
+checkouts of the same schema version).
 """
 
 from __future__ import annotations
