@@ -131,6 +131,10 @@ def test_params() -> None:
         params.lookup_url("file:///etc/passwd")
     pages = params.Pages(page=2, per_page=20, total=41)
     assert (pages.offset, pages.pages, pages.has_prev, pages.has_next) == (20, 3, True, True)
+    # a search engine that pages only to offset 1,000 offers no page past it
+    deep = params.Pages(page=51, per_page=20, total=250_000, reachable=1_000 + 20)
+    assert (deep.pages, deep.has_next) == (51, False)
+    assert params.Pages(page=50, per_page=20, total=250_000, reachable=1_020).has_next
 
 
 def test_outlet_matching() -> None:

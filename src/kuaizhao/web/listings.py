@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from kuaizhao.errors import NotFound
 from kuaizhao.models import SearchPage
 from kuaizhao.store.base import SourceRow
+from kuaizhao.store.search_filters import MAX_OFFSET
 from kuaizhao.web import params
 from kuaizhao.web.api_models import (
     CategoryOut,
@@ -66,7 +67,8 @@ def _page(request: Request, kind: str, name: str, page: str | None,
     results = _listing(request, kind, name, (number - 1) * PER_PAGE, PER_PAGE)
     return render(request, "listing.html", kind=kind, name=name, source=source,
                   results=results,
-                  pages=params.Pages(page=number, per_page=PER_PAGE, total=results.total))
+                  pages=params.Pages(page=number, per_page=PER_PAGE, total=results.total,
+                                     reachable=MAX_OFFSET + PER_PAGE))
 
 
 @router.get("/categories", include_in_schema=False, response_class=HTMLResponse)

@@ -171,19 +171,28 @@ def path_url(path_part: str, query: str, example: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Pages:
-    """Page arithmetic for listings and search results."""
+    """Page arithmetic for listings and search results.
+
+    `reachable` is how many results the backend pages through at most (the search
+    engines stop at an offset): no page link leads past it to an error page.
+    """
 
     page: int
     per_page: int
     total: int
+    reachable: int | None = None
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
     @property
+    def _shown(self) -> int:
+        return self.total if self.reachable is None else min(self.total, self.reachable)
+
+    @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-self._shown // self.per_page))
 
     @property
     def has_prev(self) -> bool:
@@ -191,4 +200,4 @@ class Pages:
 
     @property
     def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
+        return self.page * self.per_page < self._shown

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from kuaizhao.errors import UsageError
 from kuaizhao.models import SearchPage
 from kuaizhao.store.base import Store
+from kuaizhao.store.search_filters import MAX_OFFSET
 from kuaizhao.web import params
 from kuaizhao.web.api_models import ErrorOut, SearchOut, hit_out
 from kuaizhao.web.render import render, site_of
@@ -81,7 +82,8 @@ def search_page(request: Request, q: str | None = None, category: str | None = N
     pages = None
     if f.q:
         results = f.run(store, (number - 1) * PER_PAGE, PER_PAGE)
-        pages = params.Pages(page=number, per_page=PER_PAGE, total=results.total)
+        pages = params.Pages(page=number, per_page=PER_PAGE, total=results.total,
+                             reachable=MAX_OFFSET + PER_PAGE)
         if results.total:
             facets = _facets(store, f)
     return render(request, "search.html", f=f, results=results, pages=pages,
