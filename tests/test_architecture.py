@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "kuaizhao"
-SHARED = {"models", "errors", "charset", "urls", "ratelimit", "whitespace", "labels"}
+SHARED = {"models", "errors", "charset", "urls", "ratelimit", "whitespace", "labels",
+          "setting_checks"}
 ALLOWED: dict[str, set[str]] = {
     "discover": SHARED,
     "fetch": SHARED,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kuaizhao.config import SETTINGS, load_settings, settings_markdown
+from kuaizhao.config import SETTINGS, load_settings, settings_fields_module, settings_markdown
 from kuaizhao.errors import ConfigError
 
 DOCS = Path(__file__).parents[1] / "docs" / "settings.md"
@@ -73,6 +73,18 @@ def test_every_setting_is_documented() -> None:
     assert text == settings_markdown(), "regenerate docs/settings.md from settings_markdown()"
 
 
+def test_every_setting_is_a_typed_attribute(tmp_path: Path) -> None:
+    fields = Path(__file__).parents[1] / "src" / "kuaizhao" / "settings_fields.py"
+    assert fields.read_text(encoding="utf-8") == settings_fields_module(), (
+        "write src/kuaizhao/settings_fields.py again from config.settings_fields_module()")
+    settings = load_settings(home=str(tmp_path), environ={"KUAIZHAO_PORT": "8080"})
+    assert settings.port == 8080
+    for s in SETTINGS:
+        assert isinstance(getattr(settings, s.name), s.type), s.name
+    with pytest.raises(AttributeError):
+        settings.prot  # type: ignore[attr-defined]  # noqa: B018 - a misspelt name is an error
+
+
 @pytest.mark.parametrize(("values", "message"), [
     ({"warc_storage": "s3"}, "needs a bucket"),
     ({"warc_storage": "ftp"}, "must be one of: local, s3"),
@@ -95,3 +107,12 @@ def test_warc_dir_is_taken_from_home_and_shown_to_storage() -> None:
     ).warc_storage_options
     assert (options.kind, options.bucket, options.directory) == (
         "s3", "news-warc", Path("/srv/k/staging"))
+
+
+def test_a_schedule_the_crawl_could_not_use_stops_start_up(tmp_path: Path) -> None:
+    # accepted at start-up before, then it stopped the crawl after the WARC write
+    with pytest.raises(ConfigError, match="increasing order"):
+        load_settings(home=str(tmp_path), environ={"KUAIZHAO_RECHECK_SCHEDULE": "6h,1h"})
+    with pytest.raises(ConfigError, match="not a number with a unit"):
+        load_settings(home=str(tmp_path), environ={"KUAIZHAO_RECHECK_SCHEDULE": "1h,soon"})
+    assert load_settings(home=str(tmp_path), environ={}).recheck_schedule == "1h,6h,1d,7d,30d"

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from kuaizhao.errors import ConfigError
 from kuaizhao.setting_checks import (
-    SCHEDULE,
     bucket,
     database_url,
     http_url_or_empty,
@@ -28,8 +27,10 @@ from kuaizhao.setting_checks import (
     one_of,
     port,
     positive,
+    schedule_problem,
     timezone,
 )
+from kuaizhao.settings_fields import SettingFields
 
 if TYPE_CHECKING:  # the archive package pulls in warcio: not for every CLI start
     from kuaizhao.archive.storage import StorageOptions
@@ -188,8 +189,7 @@ SETTINGS: tuple[Setting, ...] = (
         "1h,6h,1d,7d,30d",
         "ages after its first capture at which an article is fetched again (conditional GET) "
         "to find edits and removals; units s, m, h, d, w; empty: never",
-        check=lambda v: None if SCHEDULE.match(v) else
-        "must be ages with units in increasing order, e.g. 1h,6h,1d,7d,30d (or empty)",
+        check=schedule_problem,
     ),
 )
 
@@ -197,15 +197,12 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(SettingFields):
+    """The effective settings: each one a typed attribute (`settings_fields.py`, made
+    from the table), so mypy checks every read and a misspelt name is an error."""
+
     values: Mapping[str, Any]
     origins: Mapping[str, str]  # name -> "default" | file path | env var | "command line"
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     @property
     def home_path(self) -> Path:
@@ -352,6 +349,21 @@ def _read_file(path: Path) -> dict[str, Any]:
             f"known settings are: {known}"
         )
     return data
+
+
+def settings_fields_module() -> str:
+    """`settings_fields.py` as the table makes it (a test keeps the file in step)."""
+    lines = ['"""The settings as typed attributes, made from `config.SETTINGS` by',
+             "`config.settings_fields_module()`; a test keeps this file in step. Do not edit",
+             'by hand: change the table and write this file again."""', "",
+             "from __future__ import annotations", "", "from collections.abc import Mapping",
+             "from typing import Any", "", "",
+             "class SettingFields:", "    __slots__ = ()", "    values: Mapping[str, Any]"]
+    for s in SETTINGS:
+        kind = s.type.__name__
+        lines += ["", "    @property", f"    def {s.name}(self) -> {kind}:",
+                  f'        value: {kind} = self.values["{s.name}"]', "        return value"]
+    return "\n".join(lines) + "\n"
 
 
 def settings_markdown() -> str:

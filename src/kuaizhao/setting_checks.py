@@ -7,10 +7,17 @@ the table uses (`check=positive`).
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kuaizhao.errors import ConfigError
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 
 
 def positive(value: Any) -> str | None:
@@ -62,7 +69,6 @@ def key_prefix(value: Any) -> str | None:
     return None
 
 
-SCHEDULE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*(?:,\s*\d+(?:\.\d+)?\s*[smhdw]\s*)*)?$")
 
 
 def parse_networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -83,3 +89,30 @@ def one_of(*choices: str) -> Callable[[Any], str | None]:
         return None if value in choices else f"must be one of: {', '.join(choices)}"
 
     return check
+
+
+def parse_schedule(text: str) -> tuple[timedelta, ...]:
+    """`"1h,6h,1d"` as ascending ages; empty text means never re-check."""
+    ages: list[timedelta] = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        match = _STEP.match(part)
+        if match is None:
+            raise ConfigError(
+                f"recheck schedule step {part!r} is not a number with a unit; "
+                "write ages like 1h,6h,1d,7d,30d (units s, m, h, d, w)")
+        ages.append(timedelta(seconds=float(match[1]) * _UNITS[match[2]]))
+    if any(b <= a for a, b in itertools.pairwise(ages)):
+        raise ConfigError(f"recheck schedule {text!r} must list ages in increasing order, "
+                          "e.g. 1h,6h,1d,7d,30d")
+    return tuple(ages)
+
+
+def schedule_problem(text: str) -> str | None:
+    """For the settings table: what is wrong with a schedule, or None."""
+    try:
+        parse_schedule(text)
+    except ConfigError as exc:
+        return str(exc)
+    return None
