@@ -152,7 +152,8 @@ SETTINGS: tuple[Setting, ...] = (
         "how long a claimed frontier URL stays claimed before another worker may retry it",
         check=positive,
     ),
-    Setting("log_format", str, "text", "log line format", check=one_of("text", "json")),
+    Setting("log_format", str, "text", "log lines on stderr: text, or json (one object a line: "
+            "time, level, logger, message)", check=one_of("text", "json")),
     # accounts and subscriptions (docs/subscriptions.md)
     Setting("signup_enabled", bool, True, "visitors may create reader accounts at /signup"),
     Setting(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from kuaizhao.cli.logs import use_format
 from kuaizhao.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 
 
 def settings_from(args: argparse.Namespace, **overrides: Any) -> Settings:
-    return load_settings(home=args.home, config_file=args.config, overrides=overrides)
+    settings = load_settings(home=args.home, config_file=args.config, overrides=overrides)
+    use_format(settings.log_format)
+    return settings
 
 
 @contextmanager

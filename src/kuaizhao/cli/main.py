@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
 
+from kuaizhao.cli.logs import setup_logging
 from kuaizhao.errors import KuaizhaoError
 
 # Order is the order `kuaizhao --help` lists them in.
@@ -66,50 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _Console(logging.StreamHandler):  # type: ignore[type-arg]
-    """Log lines for the person at the terminal.
-
-    Other libraries' warnings (trafilatura's "discarding data" on every odd page) are
-    debug output there: shown with -v, not mixed into a command's own messages. On a
-    terminal, lines go through `tqdm.write`, which prints above a progress bar instead
-    of through it.
-    """
-
-    def __init__(self, verbose: int) -> None:
-        super().__init__(sys.stderr)
-        self.verbose = verbose
-        self.tty = sys.stderr.isatty()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        ours = record.name.partition(".")[0] in ("kuaizhao", "__main__", "root")
-        return ours or record.levelno >= logging.ERROR or self.verbose > 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not self.tty:
-            super().emit(record)
-            return
-        from tqdm import tqdm  # only when a line is written: tqdm costs start-up time
-
-        try:
-            tqdm.write(self.format(record), file=sys.stderr)
-        except Exception:
-            self.handleError(record)
-
-
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO
-    handler = _Console(verbose)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler])
-    if verbose < 2:
-        for noisy in ("jieba", "trafilatura", "htmldate", "charset_normalizer", "uvicorn.access"):
-            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _setup_logging(args.verbose, args.quiet)
+    setup_logging(args.verbose, args.quiet)
     try:
         code: int = args.func(args)
     except KuaizhaoError as exc:
