@@ -95,15 +95,23 @@ class SignedIn:
 
 
 def session_of(request: Request) -> SignedIn | None:
-    """The account signed in on this browser, if any (no cookie is set by asking)."""
+    """The account signed in on this browser, if any (no cookie is set by asking).
+
+    Looked up once per request: the handler's `visitor()` and the page header both ask.
+    """
+    if hasattr(request.state, "session"):
+        known: SignedIn | None = request.state.session
+        return known
+    found: SignedIn | None = None
     cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        return None
-    digest = tokens.digest(cookie)
-    session = site_of(request).store.session(digest, datetime.now(UTC))
-    if session is None:
-        return None
-    return SignedIn(session.user, digest, tokens.csrf_token(secret_of(request), cookie), cookie)
+    if cookie:
+        digest = tokens.digest(cookie)
+        session = site_of(request).store.session(digest, datetime.now(UTC))
+        if session is not None:
+            found = SignedIn(session.user, digest,
+                             tokens.csrf_token(secret_of(request), cookie), cookie)
+    request.state.session = found
+    return found
 
 
 def locale_of(request: Request) -> Locale:
