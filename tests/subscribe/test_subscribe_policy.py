@@ -116,7 +116,9 @@ def test_known_device_cookie_binds_to_its_account() -> None:
     assert value.startswith(device + ".")
     assert tokens.device_of("k", "bob", value) is None
     assert tokens.device_of("other", "alice", value) is None
-    assert tokens.device_of("k", "alice", device + ".0" + value[len(device) + 2:]) is None
+    mac = value[len(device) + 1:]
+    tampered = ("1" if mac[0] == "0" else "0") + mac[1:]  # always a different MAC
+    assert tokens.device_of("k", "alice", f"{device}.{tampered}") is None
     assert tokens.device_of("k", "alice", None) is None
     assert tokens.device_of("k", "alice", "no-dot") is None
 
